@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './expressions';
+export * from './handler';
+export * from './iam';
+export * from './integration';
+export * from './names';
+export * from './validation';
