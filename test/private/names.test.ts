@@ -1,0 +1,88 @@
+import { App, Aws, Stack } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { nameShape, readablePrefix, scopedNameArn, uniqueRuntimeName } from '../../src/private';
+
+function stack(): Stack {
+  return new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'eu-west-1' } });
+}
+
+/** Resolve an ARN with the partition filled in, for readable assertions. */
+function arnOf(s: Stack, arn: string): string {
+  const resolved = s.resolve(arn);
+  if (typeof resolved === 'string') return resolved;
+  return resolved['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'aws')).join('');
+}
+
+const SCOPE = { service: 'sagemaker', resource: 'processing-job', lowerCase: true };
+
+describe('nameShape + scopedNameArn', () => {
+  test('a literal name is scoped exactly, lower-cased for SageMaker', () => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    const arn = scopedNameArn(s, nameShape('Nightly-ETL'), SCOPE);
+    // THEN
+    expect(arnOf(s, arn)).toEqual('arn:aws:sagemaker:eu-west-1:123456789012:processing-job/nightly-etl');
+  });
+
+  test('a JSONPath States.Format name is scoped to its literal prefix', () => {
+    const s = stack();
+    const name = sfn.JsonPath.format('Train-{}', sfn.JsonPath.executionName);
+    expect(nameShape(name)).toEqual({ prefix: 'Train-' });
+    expect(arnOf(s, scopedNameArn(s, nameShape(name), SCOPE))).toEqual(
+      'arn:aws:sagemaker:eu-west-1:123456789012:processing-job/train-*',
+    );
+  });
+
+  test('a JSONata name never lands literally in the ARN: its literal prefix is used', () => {
+    const s = stack();
+    const name = "{% 'Job-' & $states.context.Execution.Name %}";
+    const arn = arnOf(s, scopedNameArn(s, nameShape(name), SCOPE));
+    expect(arn).toEqual('arn:aws:sagemaker:eu-west-1:123456789012:processing-job/job-*');
+    expect(arn).not.toContain('{%');
+  });
+
+  test.each([
+    ['JSONPath reference', () => sfn.JsonPath.stringAt('$.name')],
+    ['JSONata expression', () => '{% $states.input.name %}'],
+    ['JSONata with a leading variable', () => "{% $prefix & 'x' %}"],
+  ])('a wholly dynamic name (%s) gets a wildcard on the name', (_label, make) => {
+    const s = stack();
+    expect(arnOf(s, scopedNameArn(s, nameShape(make()), SCOPE))).toEqual(
+      'arn:aws:sagemaker:eu-west-1:123456789012:processing-job/*',
+    );
+  });
+
+  test('a literal followed by a token keeps the literal part', () => {
+    const s = stack();
+    const name = `fixed-${Aws.ACCOUNT_ID}`;
+    expect(nameShape(name)).toEqual({ prefix: 'fixed-' });
+  });
+
+  test('a service that keeps case keeps it', () => {
+    const s = stack();
+    const arn = scopedNameArn(s, nameShape('MyJob'), { service: 'batch', resource: 'job' });
+    expect(arnOf(s, arn)).toEqual('arn:aws:batch:eu-west-1:123456789012:job/MyJob');
+  });
+});
+
+describe('generated names', () => {
+  test('readablePrefix keeps letters, digits and single dashes within the limit', () => {
+    const s = stack();
+    const scope = new sfn.Pass(s, '--My Processing_Job!! with a very long construct id');
+    const prefix = readablePrefix(scope, 26, 'job');
+    expect(prefix).toEqual('My-Processing-Job-with-a-v');
+    expect(prefix).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/);
+    expect(readablePrefix(new sfn.Pass(s, '___'), 26, 'job')).toEqual('job');
+  });
+
+  test('uniqueRuntimeName renders per query language', () => {
+    const s = stack();
+    expect(uniqueRuntimeName('etl', sfn.QueryLanguage.JSONATA)).toEqual("{% 'etl-' & $uuid() %}");
+    const jsonPath = uniqueRuntimeName('etl', sfn.QueryLanguage.JSON_PATH);
+    const rendered = s.resolve(new sfn.Pass(s, 'P', { parameters: { 'Name': jsonPath } }).toStateJson());
+    expect(rendered.Parameters).toEqual({ 'Name.$': "States.Format('etl-{}', States.UUID())" });
+    // and the scoping helper reads its prefix back
+    expect(nameShape(jsonPath)).toEqual({ prefix: 'etl-' });
+  });
+});
