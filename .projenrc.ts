@@ -53,11 +53,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDev: {
     compilerOptions: {},
-    include: ['lambda/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts'],
+    include: ['.projenrc.ts', 'lambda/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts'],
   },
   gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', '/.python-check/', '__pycache__/', '/bench/results/'],
   npmIgnoreOptions: { ignorePatterns: ['/example/', '/bench/', '/lambda/', '/.ci/', '/test/', '/.python-check/'] },
   tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: {
+    // One program (tsconfig.dev.json) covers src, tests, handlers, the example and the benchmarks.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+    dirs: ['src'],
+    devdirs: ['test', 'lambda', 'example', 'bench'],
+  },
 });
 
 // unrs-resolver 1.13.0 (pulled in by the eslint resolver) has no platform builds on the registry.
