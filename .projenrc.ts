@@ -84,6 +84,12 @@ for (const name of HANDLERS) {
   });
 }
 
+// The example app: synth to example/cdk.out, then run its workflow offline with simulated services.
+project.addTask('example', {
+  description: 'Synthesize the example app and run its workflow offline',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project tsconfig.dev.json example/main.ts' }],
+});
+
 // Benchmarks (JSON results): synth cost of our tasks against hand-written equivalents.
 project.addTask('bench', {
   description: 'Run the benchmarks and print JSON results',

@@ -80,7 +80,7 @@ describe('generated names', () => {
     const s = stack();
     expect(uniqueRuntimeName('etl', sfn.QueryLanguage.JSONATA)).toEqual("{% 'etl-' & $uuid() %}");
     const jsonPath = uniqueRuntimeName('etl', sfn.QueryLanguage.JSON_PATH);
-    const rendered = s.resolve(new sfn.Pass(s, 'P', { parameters: { 'Name': jsonPath } }).toStateJson());
+    const rendered = s.resolve(new sfn.Pass(s, 'P', { parameters: { Name: jsonPath } }).toStateJson());
     expect(rendered.Parameters).toEqual({ 'Name.$': "States.Format('etl-{}', States.UUID())" });
     // and the scoping helper reads its prefix back
     expect(nameShape(jsonPath)).toEqual({ prefix: 'etl-' });
