@@ -57,6 +57,9 @@ describe('nameShape + scopedNameArn', () => {
     const s = stack();
     const name = `fixed-${Aws.ACCOUNT_ID}`;
     expect(nameShape(name)).toEqual({ prefix: 'fixed-' });
+    expect(arnOf(s, scopedNameArn(s, nameShape(name), SCOPE))).toEqual(
+      'arn:aws:sagemaker:eu-west-1:123456789012:processing-job/fixed-*',
+    );
   });
 
   test('a service that keeps case keeps it', () => {

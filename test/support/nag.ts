@@ -1,0 +1,116 @@
+/**
+ * cdk-nag AwsSolutions checks on a stack, with explicit, reasoned acknowledgements.
+ *
+ *   expectNoNagFindings(stack, [
+ *     { id: 'AwsSolutions-IAM5', reason: 'Job names are generated per execution; scoped to the job-name prefix', appliesTo: ['Resource::arn:…/my-prefix*'] },
+ *   ]);
+ *
+ * Apply it once per stack, after the stack is fully built (cdk-nag runs as an Aspect during synthesis).
+ */
+import { Aspects, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import {
+  AwsSolutionsChecks,
+  INagLogger,
+  NagLoggerComplianceData,
+  NagLoggerErrorData,
+  NagLoggerNonComplianceData,
+  NagLoggerNotApplicableData,
+  NagLoggerSuppressedData,
+  NagLoggerSuppressedErrorData,
+  NagMessageLevel,
+  NagPackSuppressionAppliesTo,
+  NagSuppressions,
+} from 'cdk-nag';
+
+/** A finding deliberately accepted, with the reason it is acceptable. */
+export interface NagAcknowledgement {
+  /** The rule id, e.g. `AwsSolutions-IAM5`. */
+  readonly id: string;
+  /** Why the finding is acceptable (cdk-nag requires at least 10 characters). */
+  readonly reason: string;
+  /** Only these granular findings, e.g. `['Resource::*', 'Action::s3:GetObject*']`. @default - every finding of the rule */
+  readonly appliesTo?: NagPackSuppressionAppliesTo[];
+  /** Only this construct and its children, by path (`/Stack/Role` or `Stack/Role`). @default - the whole stack */
+  readonly path?: string;
+}
+
+/** An unsuppressed cdk-nag finding. */
+export interface NagFinding {
+  /** The rule id, e.g. `AwsSolutions-S10` (or `CdkNagValidationFailure` when a rule could not evaluate). */
+  readonly id: string;
+  /** The granular finding, e.g. `Resource::*` (the rule id when the rule is not granular). */
+  readonly findingId: string;
+  /** The resource's construct path, e.g. `/TestStack/Bucket/Resource`. */
+  readonly path: string;
+  /** Why the rule was triggered. */
+  readonly message: string;
+  /** Error or Warning. */
+  readonly level: string;
+}
+
+/**
+ * Runs cdk-nag's AwsSolutionsChecks on the stack (synthesizing it) after applying the acknowledgements as
+ * suppressions, and returns the unsuppressed errors and warnings.
+ */
+export function nagFindings(stack: Stack, acknowledgements: readonly NagAcknowledgement[] = []): NagFinding[] {
+  for (const ack of acknowledgements) {
+    if (ack.reason.trim().length < 10) {
+      throw new Error(`nagFindings: acknowledgement of ${ack.id} needs a reason of 10 characters or more; got ${JSON.stringify(ack.reason)}`);
+    }
+    const suppression = { id: ack.id, reason: ack.reason, ...(ack.appliesTo ? { appliesTo: ack.appliesTo } : {}) };
+    if (ack.path !== undefined) {
+      NagSuppressions.addResourceSuppressionsByPath(stack, ack.path.startsWith('/') ? ack.path : `/${ack.path}`, [suppression], true);
+    } else {
+      NagSuppressions.addStackSuppressions(stack, [suppression], true);
+    }
+  }
+  const collector = new FindingCollector();
+  Aspects.of(stack).add(new AwsSolutionsChecks({ reports: false, additionalLoggers: [collector] }));
+  Template.fromStack(stack);
+  return collector.findings;
+}
+
+/** Test assertion: cdk-nag's AwsSolutionsChecks report nothing beyond the acknowledgements. */
+export function expectNoNagFindings(stack: Stack, acknowledgements: readonly NagAcknowledgement[] = []): void {
+  const findings = nagFindings(stack, acknowledgements);
+  if (findings.length > 0) {
+    const lines = findings.map((f) => `  - ${f.level} ${f.id}${f.findingId !== f.id ? `[${f.findingId}]` : ''} at ${f.path}: ${f.message}`);
+    throw new Error(`cdk-nag findings (fix them, or acknowledge each with a reason):\n${lines.join('\n')}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+const REPORTED_LEVELS: readonly string[] = [NagMessageLevel.ERROR, NagMessageLevel.WARN];
+
+/** Collects cdk-nag's unsuppressed non-compliance and rule errors as structured findings. */
+class FindingCollector implements INagLogger {
+  public readonly findings: NagFinding[] = [];
+
+  public onNonCompliance(data: NagLoggerNonComplianceData): void {
+    if (!REPORTED_LEVELS.includes(data.ruleLevel)) return;
+    this.findings.push({
+      id: data.ruleId,
+      findingId: data.findingId,
+      path: `/${data.resource.node.path}`,
+      message: data.ruleInfo,
+      level: data.ruleLevel,
+    });
+  }
+
+  public onError(data: NagLoggerErrorData): void {
+    this.findings.push({
+      id: 'CdkNagValidationFailure',
+      findingId: data.ruleId,
+      path: `/${data.resource.node.path}`,
+      message: `${data.ruleId} could not be evaluated: ${data.errorMessage}`,
+      level: NagMessageLevel.WARN,
+    });
+  }
+
+  public onCompliance(_data: NagLoggerComplianceData): void {}
+  public onSuppressed(_data: NagLoggerSuppressedData): void {}
+  public onSuppressedError(_data: NagLoggerSuppressedErrorData): void {}
+  public onNotApplicable(_data: NagLoggerNotApplicableData): void {}
+}

@@ -1,0 +1,295 @@
+import { Duration, aws_stepfunctions as sfn } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { renderChainable } from './asl';
+import {
+  consoleTracer,
+  installPromiseWithResolvers,
+  printTrace,
+  runWorkflow,
+  taskError,
+  taskTimeout,
+  TraceEvent,
+} from './runner';
+
+/** A Task state rendered as the SageMaker `.sync` integration would be, for the runner to simulate. */
+function task(scope: Construct, id: string, props: { parameters?: object; resultPath?: string } = {}): sfn.CustomState {
+  return new sfn.CustomState(scope, id, {
+    stateJson: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sagemaker:createProcessingJob.sync',
+      ...(props.parameters ? { Parameters: props.parameters } : {}),
+      ...(props.resultPath ? { ResultPath: props.resultPath } : {}),
+    },
+  });
+}
+
+describe('Promise.withResolvers polyfill', () => {
+  test('is available once the runner is loaded', async () => {
+    // WHEN
+    const { promise, resolve } = (Promise as any).withResolvers();
+    resolve(42);
+
+    // THEN
+    await expect(promise).resolves.toBe(42);
+  });
+
+  test('is installed when missing and rejects like the native one', async () => {
+    // GIVEN
+    const original = Object.getOwnPropertyDescriptor(Promise, 'withResolvers');
+    delete (Promise as any).withResolvers;
+    try {
+      // WHEN
+      const installed = installPromiseWithResolvers();
+      const { promise, reject } = (Promise as any).withResolvers();
+      reject(new Error('nope'));
+
+      // THEN
+      expect(installed).toBe(true);
+      await expect(promise).rejects.toThrow('nope');
+      expect(installPromiseWithResolvers()).toBe(false);
+    } finally {
+      if (original) Object.defineProperty(Promise, 'withResolvers', original);
+    }
+  });
+});
+
+describe('runWorkflow', () => {
+  test('runs Task, Retry, Map, Parallel and Catch with simulated services', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => {
+      const submit = task(scope, 'Submit', { parameters: { 'ProcessingJobName.$': '$.name' }, resultPath: '$.job' })
+        .addRetry({ errors: ['SageMaker.ThrottlingException'], interval: Duration.seconds(30), maxAttempts: 3 });
+      const fanOut = new sfn.Map(scope, 'Fan out', { itemsPath: '$.items', resultPath: '$.processed' })
+        .itemProcessor(task(scope, 'Process item'));
+      const both = new sfn.Parallel(scope, 'Both', { resultPath: '$.both' })
+        .branch(task(scope, 'Left'))
+        .branch(new sfn.Pass(scope, 'Right', { result: sfn.Result.fromString('right') }));
+      const notify = task(scope, 'Notify', { resultPath: sfn.JsonPath.DISCARD })
+        .addCatch(new sfn.Pass(scope, 'Record failure'), { errors: ['States.TaskFailed'], resultPath: '$.error' });
+      return submit.next(fanOut).next(both).next(notify);
+    });
+    let throttled = false;
+
+    // WHEN
+    const result = await runWorkflow(definition, { name: 'job-1', items: [1, 2] }, {
+      services: {
+        'Submit': (input) => {
+          if (!throttled) {
+            throttled = true;
+            throw taskError('SageMaker.ThrottlingException', 'Rate exceeded');
+          }
+          return { ProcessingJobName: input.ProcessingJobName, ProcessingJobStatus: 'Completed' };
+        },
+        'Process item': (item: number) => item * 10,
+        'Left': () => 'left',
+        'Notify': () => {
+          throw taskError('States.TaskFailed', { FailureReason: 'mailbox full' });
+        },
+      },
+    });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.serviceCalls.Submit).toEqual([{ ProcessingJobName: 'job-1' }, { ProcessingJobName: 'job-1' }]);
+    expect(result.output).toEqual({
+      name: 'job-1',
+      items: [1, 2],
+      job: { ProcessingJobName: 'job-1', ProcessingJobStatus: 'Completed' },
+      processed: [10, 20],
+      both: ['left', 'right'],
+      error: { Error: 'States.TaskFailed', Cause: '{"FailureReason":"mailbox full"}' },
+    });
+    expect(result.trace.map((e) => e.state)).toEqual([
+      'Submit', 'Fan out', 'Process item', 'Process item', 'Both', 'Left', 'Right', 'Notify', 'Record failure',
+    ]);
+    expect(result.trace.find((e) => e.state === 'Submit')).toMatchObject({ status: 'SUCCEEDED', retries: 1, error: 'SageMaker.ThrottlingException' });
+    expect(result.trace.filter((e) => e.state === 'Process item').map((e) => [e.mapIndex, e.input, e.output])).toEqual([[0, 1, 10], [1, 2, 20]]);
+    expect(result.trace.find((e) => e.state === 'Notify')).toMatchObject({ status: 'CAUGHT', error: 'States.TaskFailed' });
+  });
+
+  test('gives each service its call count, retries included', async () => {
+    // GIVEN
+    const definition = {
+      StartAt: 'Poll',
+      States: {
+        Poll: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:sagemaker:describeProcessingJob',
+          Retry: [{ ErrorEquals: ['SageMaker.ThrottlingException'], IntervalSeconds: 60, MaxAttempts: 5 }],
+          End: true,
+        },
+      },
+    };
+    const seen: number[] = [];
+
+    // WHEN
+    const result = await runWorkflow(definition, {}, {
+      services: {
+        Poll: (_input, { invocation }) => {
+          seen.push(invocation);
+          if (invocation < 3) throw taskError('SageMaker.ThrottlingException', 'Rate exceeded');
+          return { ok: true };
+        },
+      },
+    });
+
+    // THEN
+    expect(seen).toEqual([1, 2, 3]);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
+  });
+
+  test('returns FAILED with error and cause when an error escapes', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => task(scope, 'Run job'));
+
+    // WHEN
+    const result = await runWorkflow(definition, {}, {
+      services: { 'Run job': () => { throw taskError('States.TaskFailed', { FailureReason: 'AlgorithmError' }); } },
+    });
+
+    // THEN
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: '{"FailureReason":"AlgorithmError"}' });
+    expect(result.output).toBeUndefined();
+    expect(result.trace).toEqual([expect.objectContaining({ state: 'Run job', status: 'FAILED', error: 'States.TaskFailed' })]);
+  });
+
+  test('returns a Fail state\'s error and cause', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.Fail(scope, 'Give up', { error: 'Job.Invalid', cause: 'no input' }));
+
+    // WHEN
+    const result = await runWorkflow(definition);
+
+    // THEN
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Job.Invalid', cause: 'no input' });
+  });
+
+  test('taskTimeout is States.Timeout, which States.TaskFailed does not match', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => task(scope, 'Slow job')
+      .addRetry({ errors: ['States.TaskFailed'], maxAttempts: 2 })
+      .addCatch(new sfn.Pass(scope, 'Timed out'), { errors: ['States.Timeout'], resultPath: '$.error' }));
+
+    // WHEN
+    const result = await runWorkflow(definition, {}, { services: { 'Slow job': () => { throw taskTimeout('no heartbeat'); } } });
+
+    // THEN
+    expect(result.serviceCalls['Slow job']).toHaveLength(1);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { error: { Error: 'States.Timeout', Cause: 'no heartbeat' } } });
+  });
+
+  test('skips Wait states by default and honours explicit overrides', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) =>
+      new sfn.Wait(scope, 'Hour', { time: sfn.WaitTime.duration(Duration.hours(1)) })
+        .next(new sfn.Wait(scope, 'Short', { time: sfn.WaitTime.duration(Duration.days(1)) })));
+
+    // WHEN
+    const started = Date.now();
+    const result = await runWorkflow(definition, { x: 1 }, { waitTimeOverrides: { Short: 50 } });
+
+    // THEN
+    const elapsed = Date.now() - started;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { x: 1 } });
+    expect(elapsed).toBeGreaterThanOrEqual(45);
+    expect(elapsed).toBeLessThan(5000);
+  });
+
+  test('passes the context object, with defaults for the task token and execution name', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => task(scope, 'Callback', {
+      parameters: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Name', 'custom.$': '$$.Custom.Value' },
+    }));
+
+    // WHEN
+    const result = await runWorkflow(definition, {}, {
+      services: { Callback: (input) => input },
+      context: { Custom: { Value: 'v' }, Execution: { Name: 'exec-7' } },
+    });
+
+    // THEN
+    expect(result.output).toEqual({ token: 'test-task-token', execution: 'exec-7', custom: 'v' });
+  });
+
+  test('reports progress live and prints a finished trace', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.Pass(scope, 'Hello', { result: sfn.Result.fromObject({ hi: 1 }) }));
+    const live: string[] = [];
+    const events: TraceEvent['kind'][] = [];
+    const printed: string[] = [];
+
+    // WHEN
+    const result = await runWorkflow(definition, {}, {
+      onEvent: (event) => {
+        events.push(event.kind);
+        consoleTracer((line) => live.push(line))(event);
+      },
+    });
+    printTrace(result.trace, (line) => printed.push(line));
+
+    // THEN
+    expect(events).toEqual(['entered', 'exited']);
+    expect(live).toEqual(['→ Hello [Pass] input={}', '← Hello [Pass] output={"hi":1}']);
+    expect(printed).toEqual(['SUCCEEDED Hello [Pass] output={"hi":1}']);
+  });
+
+  test('throws when a Task state runs without a simulated service', async () => {
+    const { definition } = renderChainable((scope) => task(scope, 'Unsimulated'));
+    await expect(runWorkflow(definition)).rejects.toThrow(/Task state "Unsimulated" ran without a simulated service/);
+  });
+
+  test('throws when a service names no Task state', async () => {
+    const { definition } = renderChainable((scope) => task(scope, 'Real'));
+    await expect(runWorkflow(definition, {}, { services: { Real: () => ({}), Typo: () => ({}) } })).rejects.toThrow(/services given for Typo/);
+  });
+
+  test('refuses a JSONata state machine', async () => {
+    // GIVEN
+    const { definition } = renderChainable(
+      (scope) => sfn.Pass.jsonata(scope, 'Shape', { outputs: '{% $states.input %}' }),
+      { queryLanguage: sfn.QueryLanguage.JSONATA },
+    );
+
+    // THEN
+    await expect(runWorkflow(definition)).rejects.toThrow(/supports JSONPath only.*top-level QueryLanguage.*validateAsl/);
+  });
+
+  test('refuses a JSONPath state machine with a JSONata state nested in a Parallel branch', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.Parallel(scope, 'Split')
+      .branch(new sfn.Pass(scope, 'Plain'))
+      .branch(sfn.Pass.jsonata(scope, 'Sneaky', { outputs: '{% $states.input %}' })));
+
+    // THEN
+    expect(definition.QueryLanguage).toBeUndefined();
+    await expect(runWorkflow(definition)).rejects.toThrow(/supports JSONPath only.*state "Sneaky" uses QueryLanguage JSONata.*validateAsl/);
+  });
+
+  test('refuses a JSONata state nested in a Map item processor', async () => {
+    // GIVEN
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% 1 %}', End: true } } },
+          End: true,
+        },
+      },
+    };
+
+    // THEN
+    await expect(runWorkflow(definition, [1])).rejects.toThrow(/state "Inner" uses QueryLanguage JSONata/);
+  });
+
+  test('refuses features the runner would silently ignore: variables and distributed Map fields', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.Pass(scope, 'Remember', { assign: { 'jobName.$': '$.name' } })
+      .next(new sfn.DistributedMap(scope, 'Each', { toleratedFailureCount: 1 }).itemProcessor(new sfn.Pass(scope, 'Item'))));
+
+    // THEN
+    await expect(runWorkflow(definition)).rejects.toThrow(
+      /silently ignore[\s\S]*state "Remember": variables \(Assign\)[\s\S]*state "Each": distributed Map ToleratedFailureCount/,
+    );
+  });
+});
