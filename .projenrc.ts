@@ -90,6 +90,12 @@ project.addTask('example', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project tsconfig.dev.json example/main.ts' }],
 });
 
+// The Python API check (generated bindings, wheel, pyright on the README's Python examples, pytest).
+project.addTask('python-check', {
+  description: 'Check the generated Python bindings and the Python examples offline',
+  exec: 'bash .ci/python-check.sh',
+});
+
 // Benchmarks (JSON results): synth cost of our tasks against hand-written equivalents.
 project.addTask('bench', {
   description: 'Run the benchmarks and print JSON results',
