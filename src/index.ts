@@ -1,1 +1,2 @@
-export {};
+export * from './polling';
+export * from './batch';

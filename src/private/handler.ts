@@ -32,7 +32,8 @@ export interface BundledHandlerOptions {
 /**
  * One function per stack per purpose and configuration (a `SingletonFunction` whose uuid is derived
  * from them), running a bundled handler: nodejs22.x, arm64, JSON logs, an explicit log group with a
- * retention. Returns the function and its role so callers can grant exactly what it needs.
+ * retention, and a role that may only write to that log group. Returns the function; callers grant it exactly
+ * what it needs through `addToRolePolicy` (or {@link singletonRole}).
  */
 export function bundledHandler(scope: IConstruct, options: BundledHandlerOptions): lambda.SingletonFunction {
   const stack = Stack.of(scope);
@@ -49,8 +50,21 @@ export function bundledHandler(scope: IConstruct, options: BundledHandlerOptions
       retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+  // Least-privilege role: writes to its own log group only (instead of AWSLambdaBasicExecutionRole,
+  // whose logs:CreateLogGroup/CreateLogStream/PutLogEvents apply to every log group: cdk-nag AwsSolutions-IAM4).
+  // One per function, so the singleton shares it; callers add their service permissions to it.
+  const roleId = `${lambdaPurpose}Role${uuid.slice(0, 8)}`;
+  let role = stack.node.tryFindChild(roleId) as iam.Role | undefined;
+  if (!role) {
+    role = new iam.Role(stack, roleId, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Role of the ${options.purpose} function (cdk-sfn-jobs)`,
+    });
+    logGroup.grantWrite(role);
+  }
   return new lambda.SingletonFunction(scope, `${Names.uniqueId(scope)}${lambdaPurpose}`, {
     uuid,
+    role,
     lambdaPurpose,
     description: options.description,
     code: lambda.Code.fromAsset(handlerAssetPath(options.handler)),

@@ -187,7 +187,7 @@ export async function runWorkflow(definition: any, input: unknown = {}, opts: Ru
     if (Array.isArray(state.Retry)) retryIntervalOverrides[name] = 0;
   }
 
-  const machine = new localStepFunctions.StateMachine(structuredClone(definition) as StateMachineDefinition);
+  const machine = new localStepFunctions.StateMachine(plainClone(definition) as StateMachineDefinition);
   const runOptions: RunOptions = {
     overrides: {
       taskResourceLocalHandlers,
@@ -196,7 +196,7 @@ export async function runWorkflow(definition: any, input: unknown = {}, opts: Ru
     },
     context: mergeContext(opts.context),
   };
-  const execution = machine.run(structuredClone(input) as any, runOptions);
+  const execution = machine.run(plainClone(input) as any, runOptions);
   const recorder = new TraceRecorder(opts.onEvent);
   const recording = (async () => {
     for await (const event of execution.eventLogs) recorder.record(event);
@@ -305,14 +305,14 @@ function simulate(
 ): (input: any) => Promise<any> {
   return async (input) => {
     const calls = (serviceCalls[stateName] ??= []);
-    calls.push(structuredClone(input));
+    calls.push(plainClone(input));
     if (!handler) {
       harnessErrors.push(`Task state ${JSON.stringify(stateName)} ran without a simulated service: add it to options.services`);
       throw taskError('Harness.NoSimulatedService', `no simulated service for ${stateName}`);
     }
     let output: unknown;
     try {
-      output = await handler(structuredClone(input), { stateName, invocation: calls.length });
+      output = await handler(plainClone(input), { stateName, invocation: calls.length });
     } catch (e) {
       throw asStatesError(e, timeoutErrorType);
     }
@@ -395,7 +395,7 @@ class TraceRecorder {
         const entry: TraceEntry = {
           state: event.state.name,
           type: event.state.type,
-          input: structuredClone(event.state.input),
+          input: plainClone(event.state.input),
           status: 'RUNNING',
           retries: 0,
           ...(event.index !== undefined ? { mapIndex: event.index } : {}),
@@ -408,7 +408,7 @@ class TraceRecorder {
       case 'StateExited': {
         const entry = this.close(event);
         if (!entry) break;
-        entry.output = structuredClone(event.state.output);
+        entry.output = plainClone(event.state.output);
         if (entry.status === 'RUNNING') entry.status = 'SUCCEEDED';
         this.emit('exited', entry);
         break;
@@ -463,4 +463,13 @@ class TraceRecorder {
   private emit(kind: TraceEvent['kind'], entry: TraceEntry): void {
     this.onEvent?.({ kind, entry });
   }
+}
+
+/**
+ * Deep copy of plain JSON data made in this realm. Not `structuredClone`: under Jest it returns objects of
+ * Node's outer realm, whose prototype is not this realm's `Object.prototype`, and aws-local-stepfunctions then
+ * silently leaves nested `.$` fields (Parameters, ResultSelector) unevaluated.
+ */
+export function plainClone<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }

@@ -1,0 +1,384 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { invalid } from '../private';
+import { GROWTH_PERCENT, HISTORY_LIMIT, maxSupportedSeconds, pollCost, PollPolicy } from './private/interval';
+import {
+  DataPath,
+  invokeStatement,
+  jsonataObject,
+  jsonataString,
+  LAMBDA_TRANSIENT_ERRORS,
+  lambdaInvokeArn,
+  LanguageChoice,
+  LanguageFail,
+  LanguagePass,
+  LanguageTask,
+  LanguageWait,
+  PerLanguage,
+} from './private/states';
+
+/**
+ * How a poller polls, what it gives up on, and where it puts its result. Shared by `JobPoller` and the
+ * polling constructs built on it (such as `BatchPollerJob`).
+ */
+export interface JobPollingOptions {
+  /**
+   * The first wait between checks, and the shortest.
+   *
+   * Later waits grow to 10 % of the time elapsed since the job was submitted, up to `maxPollInterval`,
+   * so a job's end is noticed within `max(pollInterval, 10 % of its duration)`.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly pollInterval?: Duration;
+
+  /**
+   * The longest wait between checks.
+   *
+   * It bounds the detection delay of long jobs, and with it the number of checks: each check adds 9
+   * events to the execution history, which a Standard execution caps at 25,000 (see `maxJobDuration`).
+   *
+   * @default - one hour, or `pollInterval` when that is longer
+   */
+  readonly maxPollInterval?: Duration;
+
+  /**
+   * Give up on a job that has not finished this long after it was submitted: cancel it, then fail with
+   * `<errorPrefix>.JobTimedOut`.
+   *
+   * @default - no deadline: the poller follows the job until it ends
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Give up on a job that has not started this long after it was submitted (for example a job left in
+   * a queue whose compute environment cannot run it): cancel it, then fail with `<errorPrefix>.JobStuck`.
+   *
+   * @default - no limit on the time a job may wait to start
+   */
+  readonly maxQueueTime?: Duration;
+
+  /**
+   * Where the job's result goes in the state's data: `$` replaces the state input, `$.a.b` adds it at
+   * that place and keeps the rest of the input. The poller also keeps its working data there while the
+   * job runs. A JSONPath reference path of simple names; applies to JSONata state machines too.
+   *
+   * @default - `$.<id>`: the construct id with every character other than a letter, digit or `_`
+   * replaced by `_` (for example `$.Train` for a poller with id `Train`)
+   */
+  readonly resultPath?: string;
+
+  /**
+   * The query language of the poller's states.
+   *
+   * @default - the state machine's query language (the states render for JSONPath or JSONata accordingly)
+   */
+  readonly queryLanguage?: sfn.QueryLanguage;
+}
+
+/**
+ * The request-response Task state that starts a job, as a `JobPoller` needs it.
+ */
+export interface JobPollerStart {
+  /**
+   * The integration's resource ARN, a request-response integration such as
+   * `arn:aws:states:::batch:submitJob` or `arn:aws:states:::aws-sdk:glue:startCrawler`.
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/integrate-services.html
+   */
+  readonly resource: string;
+
+  /**
+   * The API request, with the integration's PascalCase field names. Values may be `JsonPath` tokens in a
+   * JSONPath state machine, or `{% … %}` JSONata expressions in a JSONata one.
+   */
+  readonly parameters: { [key: string]: any };
+
+  /**
+   * The fields of the API response that identify the job, and the names the check function receives
+   * them under: `{ jobId: 'JobId' }` passes the response's `JobId` as `job.jobId`.
+   */
+  readonly resultFields: { [key: string]: string };
+
+  /**
+   * The IAM statements the state machine role needs to call the API.
+   *
+   * @default - none
+   */
+  readonly policyStatements?: iam.PolicyStatement[];
+}
+
+/**
+ * Properties of a `JobPoller`.
+ */
+export interface JobPollerProps extends JobPollingOptions {
+  /**
+   * How to start the job.
+   */
+  readonly start: JobPollerStart;
+
+  /**
+   * The function that checks the job and cancels it, following the poll protocol described on `JobPoller`.
+   */
+  readonly checkFunction: lambda.IFunction;
+
+  /**
+   * The first part of the error names this poller fails with (`<errorPrefix>.JobFailed`, …): letters
+   * and digits, starting with a letter.
+   */
+  readonly errorPrefix: string;
+
+  /**
+   * The text that starts every state name of this poller (`<prefix>: Check job`, …), so that several
+   * pollers can live in one state machine. At most 56 characters.
+   *
+   * @default - the construct id
+   */
+  readonly stateNamePrefix?: string;
+}
+
+/**
+ * A poll loop around a job that Step Functions cannot wait for by itself (or not well): starts the job,
+ * then loops Wait → Check → Choice until the job ends, gives up at a deadline, and places a compact
+ * result in the state data.
+ *
+ * ```
+ * <prefix>: Start job ─► Wait ─► Check job ─► Job finished? ─ RUNNING ──► Wait (again)
+ *                                                            ├ SUCCEEDED ─► Job succeeded (result placed; end)
+ *                                                            ├ FAILED ────► Job failed (Fail <errorPrefix>.JobFailed)
+ *                                                            ├ TIMED_OUT ─► Cancel job (timed out) ─► Job timed out (Fail <errorPrefix>.JobTimedOut)
+ *                                                            └ STUCK ─────► Cancel job (stuck) ─► Job stuck (Fail <errorPrefix>.JobStuck)
+ * ```
+ *
+ * The waits start at `pollInterval` and grow to 10 % of the job's elapsed time, capped at
+ * `maxPollInterval`, so a job's end is noticed within `max(pollInterval, 10 % of its duration)` while
+ * the number of checks grows with the logarithm of the duration (not linearly, as with a fixed wait).
+ * Each check costs 3 state transitions, 9 history events and one Lambda invocation.
+ *
+ * The poll protocol. The check function is invoked (`lambda:invoke`, retried on Lambda service errors
+ * and throttling, and on `<errorPrefix>.Throttled`) with
+ * `{ "action": "check", "job": <job>, "policy": { "pollIntervalSeconds", "maxPollIntervalSeconds",
+ * "growthPercent", "timeoutSeconds"?, "maxQueueSeconds"? } }`, where `<job>` is the start task's
+ * `resultFields` at first and the function's previous answer afterwards. It answers with the job's
+ * status (any fields; they become the poller's result) and a `poll` object:
+ * `{ "outcome": "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STUCK", "nextPollSeconds": <integer ≥ 1>,
+ * "cause": <text for the Fail state, required unless RUNNING or SUCCEEDED> }`. To cancel, it is invoked with
+ * `{ "action": "cancel", "job": <its last answer>, "reason": "TIMED_OUT" | "STUCK" }`; its answer is
+ * discarded. Deadlines are decided by the function from the policy, so it can use the service's own
+ * timestamps.
+ *
+ * Its Fail states end the execution. To handle `<errorPrefix>.JobFailed`, `.JobTimedOut` or `.JobStuck`
+ * instead, run the poller as the branch of a Parallel state (`new sfn.Parallel(...).branch(poller)`) and
+ * add a catch to it (`toSingleState()` works too, but prefixes the state names a second time).
+ */
+export class JobPoller extends sfn.StateMachineFragment {
+  /** The default `pollInterval`. */
+  public static readonly DEFAULT_POLL_INTERVAL: Duration = Duration.seconds(30);
+  /** The default `maxPollInterval`. */
+  public static readonly DEFAULT_MAX_POLL_INTERVAL: Duration = Duration.hours(1);
+
+  public readonly startState: sfn.State;
+  public readonly endStates: sfn.INextable[];
+
+  /** The task that starts the job (add a `Retry` or `Catch` to it if the start can fail transiently). */
+  public readonly startTask: sfn.TaskStateBase;
+  /** The task that checks the job. */
+  public readonly checkTask: sfn.TaskStateBase;
+  /** Where the result is placed (a JSONPath reference path). */
+  public readonly resultPath: string;
+  /** The error of the Fail state reached when the job fails: `<errorPrefix>.JobFailed`. */
+  public readonly jobFailedError: string;
+  /** The error of the Fail state reached after `timeout`: `<errorPrefix>.JobTimedOut`. */
+  public readonly jobTimedOutError: string;
+  /** The error of the Fail state reached after `maxQueueTime`: `<errorPrefix>.JobStuck`. */
+  public readonly jobStuckError: string;
+  /**
+   * The longest job this poller can follow within the 25,000-event history of a Standard execution
+   * (counting only the poller's own events).
+   */
+  public readonly maxJobDuration: Duration;
+
+  constructor(scope: Construct, id: string, props: JobPollerProps) {
+    super(scope, id);
+
+    const policy = pollPolicy(this, props);
+    const prefix = props.stateNamePrefix ?? id;
+    if (prefix.length === 0 || prefix.length > 56) {
+      invalid(this, 'stateNamePrefix', 'between 1 and 56 characters long (state names are limited to 80)', prefix);
+    }
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(props.errorPrefix) || props.errorPrefix === 'States') {
+      invalid(this, 'errorPrefix', 'letters and digits starting with a letter, other than "States"', props.errorPrefix);
+    }
+    this.resultPath = props.resultPath ?? defaultResultPath(prefix);
+    if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(this.resultPath)) {
+      invalid(this, 'resultPath', 'a JSONPath reference path of simple names such as "$" or "$.job"', props.resultPath);
+    }
+    const fields = Object.entries(props.start.resultFields);
+    if (fields.length === 0) invalid(this, 'start.resultFields', 'at least one field', props.start.resultFields);
+    for (const [key, field] of fields) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || key === 'poll') {
+        invalid(this, 'start.resultFields', 'keyed by simple names other than "poll"', key);
+      }
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) invalid(this, 'start.resultFields', 'response field names', field);
+    }
+
+    this.jobFailedError = `${props.errorPrefix}.JobFailed`;
+    this.jobTimedOutError = `${props.errorPrefix}.JobTimedOut`;
+    this.jobStuckError = `${props.errorPrefix}.JobStuck`;
+    this.maxJobDuration = Duration.seconds(maxSupportedSeconds(policy));
+
+    const data = DataPath.parse(this.resultPath);
+    const ql = props.queryLanguage;
+    const name = (suffix: string) => ({ stateName: `${prefix}: ${suffix}`, queryLanguage: ql });
+    const jsonataExpr = (expression: string) => `{% ${expression} %}`;
+
+    // Start: keep the job reference and schedule the first check.
+    const firstPoll = { outcome: 'RUNNING', nextPollSeconds: policy.pollIntervalSeconds };
+    const start = new LanguageTask(this, 'Start', {
+      ...name('Start job'),
+      resource: props.start.resource,
+      parameters: { jsonPath: props.start.parameters, jsonata: props.start.parameters },
+      policyStatements: props.start.policyStatements ?? [],
+      io: {
+        jsonPath: {
+          ResultSelector: {
+            job: { ...Object.fromEntries(fields.map(([key, field]) => [`${key}.$`, `$.${field}`])), poll: firstPoll },
+          },
+          ResultPath: data.jsonPath(),
+        },
+        jsonata: {
+          Output: jsonataExpr(data.jsonataSet(jsonataObject({
+            job: jsonataObject({
+              ...Object.fromEntries(fields.map(([key, field]) => [key, `$states.result.${field}`])),
+              poll: jsonataObject({ outcome: jsonataString('RUNNING'), nextPollSeconds: String(policy.pollIntervalSeconds) }),
+            }),
+          }))),
+        },
+      },
+    });
+
+    const wait = new LanguageWait(this, 'Wait', name('Wait'), data, ['job', 'poll', 'nextPollSeconds']);
+
+    const invoke = (id_: string, suffix: string, payload: Record<string, unknown>, io: PerLanguage) => {
+      const task = new LanguageTask(this, id_, {
+        ...name(suffix),
+        resource: lambdaInvokeArn(),
+        parameters: {
+          jsonPath: { FunctionName: props.checkFunction.functionArn, Payload: { ...payload, job: sfn.JsonPath.objectAt(data.jsonPath('job')) } },
+          jsonata: { FunctionName: props.checkFunction.functionArn, Payload: { ...payload, job: jsonataExpr(data.jsonata('job')) } },
+        },
+        policyStatements: [invokeStatement(props.checkFunction)],
+        io,
+      });
+      const jitterStrategy = sfn.JitterType.FULL;
+      task.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy });
+      task.addRetry({ errors: [`${props.errorPrefix}.Throttled`], interval: Duration.seconds(10), maxAttempts: 5, backoffRate: 2, jitterStrategy });
+      return task;
+    };
+
+    const check = invoke('Check', 'Check job', { action: 'check', policy: renderPolicy(policy) }, {
+      jsonPath: { ResultSelector: { 'job.$': '$.Payload' }, ResultPath: data.jsonPath() },
+      jsonata: { Output: jsonataExpr(data.jsonataSet(jsonataObject({ job: '$states.result.Payload' }))) },
+    });
+
+    const keepInput = { jsonPath: { ResultPath: null }, jsonata: { Output: '{% $states.input %}' } };
+    const cause = { jsonPath: { CausePath: data.jsonPath('job', 'poll', 'cause') }, jsonata: { Cause: jsonataExpr(data.jsonata('job', 'poll', 'cause')) } };
+
+    const succeeded = new LanguagePass(this, 'Succeeded', name('Job succeeded'), {
+      jsonPath: { InputPath: data.jsonPath('job'), ResultPath: data.jsonPath() },
+      jsonata: { Output: jsonataExpr(data.jsonataSet(data.jsonata('job'))) },
+    });
+    const failed = new LanguageFail(this, 'Failed', { ...name('Job failed'), error: this.jobFailedError }, cause);
+    const cancelTimedOut = invoke('CancelTimedOut', 'Cancel job (timed out)', { action: 'cancel', reason: 'TIMED_OUT' }, keepInput);
+    const timedOut = new LanguageFail(this, 'TimedOut', { ...name('Job timed out'), error: this.jobTimedOutError }, cause);
+    const cancelStuck = invoke('CancelStuck', 'Cancel job (stuck)', { action: 'cancel', reason: 'STUCK' }, keepInput);
+    const stuck = new LanguageFail(this, 'Stuck', { ...name('Job stuck'), error: this.jobStuckError }, cause);
+
+    const outcome = (value: string, next: sfn.IChainable) => ({
+      jsonPath: sfn.Condition.stringEquals(data.jsonPath('job', 'poll', 'outcome'), value),
+      jsonata: `${data.jsonata('job', 'poll', 'outcome')} = ${jsonataString(value)}`,
+      next,
+    });
+    const decide = new LanguageChoice(this, 'Decide', name('Job finished?'))
+      .rule(outcome('RUNNING', wait))
+      .rule(outcome('SUCCEEDED', succeeded))
+      .rule(outcome('FAILED', failed))
+      .rule(outcome('TIMED_OUT', cancelTimedOut.next(timedOut)))
+      .rule(outcome('STUCK', cancelStuck.next(stuck)));
+
+    start.next(wait);
+    wait.next(check);
+    check.next(decide);
+
+    this.startTask = start;
+    this.checkTask = check;
+    this.startState = start;
+    this.endStates = [succeeded];
+  }
+}
+
+/** `$.<prefix>` with characters other than letters, digits and `_` replaced by `_`. */
+function defaultResultPath(prefix: string): string {
+  const key = prefix.replace(/[^A-Za-z0-9_]/g, '_');
+  return `$.${/^[0-9]/.test(key) ? `_${key}` : key}`;
+}
+
+function seconds(scope: Construct, prop: string, value: Duration | undefined, fallback: Duration | undefined): number | undefined {
+  const duration = value ?? fallback;
+  if (duration === undefined) return undefined;
+  if (duration.isUnresolved()) {
+    invalid(scope, prop, 'a literal duration (the poll policy is checked and rendered at synthesis)', duration);
+  }
+  const s = duration.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < 1) invalid(scope, prop, 'a whole number of seconds, at least 1 second', duration);
+  if (s > 31_536_000) invalid(scope, prop, 'at most 365 days (the longest a Standard execution runs)', duration);
+  return s;
+}
+
+function pollPolicy(scope: Construct, props: JobPollingOptions): PollPolicy {
+  const pollIntervalSeconds = seconds(scope, 'pollInterval', props.pollInterval, JobPoller.DEFAULT_POLL_INTERVAL)!;
+  // When only a pollInterval longer than the default cap is given, the waits stay at pollInterval.
+  const maxPollIntervalSeconds = seconds(scope, 'maxPollInterval', props.maxPollInterval, undefined)
+    ?? Math.max(pollIntervalSeconds, JobPoller.DEFAULT_MAX_POLL_INTERVAL.toSeconds());
+  const timeoutSeconds = seconds(scope, 'timeout', props.timeout, undefined);
+  const maxQueueSeconds = seconds(scope, 'maxQueueTime', props.maxQueueTime, undefined);
+  if (maxPollIntervalSeconds < pollIntervalSeconds) {
+    invalid(scope, 'maxPollInterval', `at least pollInterval (${pollIntervalSeconds} seconds)`, props.maxPollInterval);
+  }
+  if (timeoutSeconds !== undefined && timeoutSeconds < pollIntervalSeconds) {
+    invalid(scope, 'timeout', `at least pollInterval (${pollIntervalSeconds} seconds): the first check comes after one interval`, props.timeout);
+  }
+  if (maxQueueSeconds !== undefined && maxQueueSeconds < pollIntervalSeconds) {
+    invalid(scope, 'maxQueueTime', `at least pollInterval (${pollIntervalSeconds} seconds): the first check comes after one interval`, props.maxQueueTime);
+  }
+  if (maxQueueSeconds !== undefined && timeoutSeconds !== undefined && maxQueueSeconds >= timeoutSeconds) {
+    Annotations.of(scope).addWarningV2('cdk-sfn-jobs:maxQueueTimeNotBeforeTimeout',
+      `maxQueueTime (${maxQueueSeconds} s) is not shorter than timeout (${timeoutSeconds} s): a job that never starts times out first.`);
+  }
+  const policy: PollPolicy = { pollIntervalSeconds, maxPollIntervalSeconds, growthPercent: GROWTH_PERCENT, timeoutSeconds, maxQueueSeconds };
+  if (timeoutSeconds !== undefined) {
+    const events = pollCost(policy, Number.POSITIVE_INFINITY).events;
+    if (events > HISTORY_LIMIT) {
+      const max = maxSupportedSeconds(policy);
+      invalid(scope, 'timeout',
+        `at most ${Duration.seconds(max).toHumanString()} with maxPollInterval ${Duration.seconds(maxPollIntervalSeconds).toHumanString()} ` +
+        `(a longer poll would need ${events} history events; a Standard execution allows ${HISTORY_LIMIT}); raise maxPollInterval or shorten timeout`,
+        props.timeout);
+    }
+  }
+  return policy;
+}
+
+function renderPolicy(policy: PollPolicy): Record<string, number> {
+  const rendered: Record<string, number> = {
+    pollIntervalSeconds: policy.pollIntervalSeconds,
+    maxPollIntervalSeconds: policy.maxPollIntervalSeconds,
+    growthPercent: policy.growthPercent,
+  };
+  if (policy.timeoutSeconds !== undefined) rendered.timeoutSeconds = policy.timeoutSeconds;
+  if (policy.maxQueueSeconds !== undefined) rendered.maxQueueSeconds = policy.maxQueueSeconds;
+  return rendered;
+}

@@ -1,0 +1,139 @@
+/**
+ * The poll interval policy, in one place: the check handlers compute the next wait with it at run time
+ * (they import this file; esbuild bundles it), the constructs use it at synth time to check that a
+ * `timeout` fits in an execution's event history. Pure arithmetic, no dependencies.
+ *
+ * The wait before the next check is
+ *
+ *     min(maxPollInterval, max(pollInterval, growthPercent % of the job's elapsed time))
+ *
+ * clamped so that a deadline (`timeout`, and `maxQueueTime` while the job has not started) is checked
+ * when it passes rather than up to one interval later. The detection delay of a job that ends at time
+ * `t` is therefore at most `max(pollInterval, growthPercent % of t)` (and at most `maxPollInterval`),
+ * and the number of checks grows with the logarithm of the duration until the cap is reached.
+ */
+
+/** The policy as the check function receives it (`policy` in its event). */
+export interface PollPolicy {
+  /** The first wait, and the shortest. */
+  readonly pollIntervalSeconds: number;
+  /** The longest wait. */
+  readonly maxPollIntervalSeconds: number;
+  /** The wait grows to this percentage of the elapsed time. */
+  readonly growthPercent: number;
+  /** Give up (cancel, fail) once the job has run this long since submission. */
+  readonly timeoutSeconds?: number;
+  /** Give up (cancel, fail) once the job has waited this long without starting. */
+  readonly maxQueueSeconds?: number;
+}
+
+/** The growth used by every poller of this library: the wait grows to 10 % of the elapsed time. */
+export const GROWTH_PERCENT = 10;
+
+/**
+ * Seconds to wait before the next check (an integer of at least 1), given the seconds elapsed since the
+ * job was submitted and, while it has not started yet, the seconds it has been queued.
+ */
+export function nextPollSeconds(policy: PollPolicy, elapsedSeconds: number, queuedSeconds?: number): number {
+  let wait = Math.max(policy.pollIntervalSeconds, Math.floor((elapsedSeconds * policy.growthPercent) / 100));
+  wait = Math.min(wait, policy.maxPollIntervalSeconds);
+  if (policy.timeoutSeconds !== undefined) {
+    wait = Math.min(wait, Math.ceil(policy.timeoutSeconds - elapsedSeconds));
+  }
+  if (policy.maxQueueSeconds !== undefined && queuedSeconds !== undefined) {
+    wait = Math.min(wait, Math.ceil(policy.maxQueueSeconds - queuedSeconds));
+  }
+  return Math.max(1, wait);
+}
+
+/**
+ * Step Functions history events of each part of the poll loop (Standard workflows):
+ * a Lambda task is Entered, Scheduled, Started, Succeeded, Exited; Wait and Choice are Entered, Exited.
+ */
+export const EVENTS = {
+  /** ExecutionStarted + ExecutionSucceeded/Failed. */
+  execution: 2,
+  /** The request-response task that starts the job. */
+  start: 5,
+  /** One poll: Wait (2) + check task (5) + Choice (2). */
+  poll: 9,
+  /** The Pass state that places the result. */
+  result: 2,
+  /** The cancel task. */
+  cancel: 5,
+  /** A Fail state (its ExecutionFailed is counted in `execution`). */
+  fail: 1,
+} as const;
+
+/** State transitions of each part of the loop (what Standard workflows bill). */
+export const TRANSITIONS = { start: 1, poll: 3, result: 1, cancel: 1, fail: 1 } as const;
+
+/** The hard limit of a Standard execution's event history. */
+export const HISTORY_LIMIT = 25_000;
+
+/** What a run of the poll loop costs, for a job of a given duration. */
+export interface PollCost {
+  /** Checks made (= Lambda invocations = loop iterations). */
+  readonly polls: number;
+  /** State transitions of the whole fragment. */
+  readonly transitions: number;
+  /** History events of an execution that runs only this fragment. */
+  readonly events: number;
+  /** Seconds between the job's end (or deadline) and the check that saw it. */
+  readonly detectionDelaySeconds: number;
+  /** The waits, in order. */
+  readonly waits: number[];
+}
+
+/**
+ * Simulates the loop for a job that finishes `durationSeconds` after submission (or, with `timedOut`,
+ * hits its `timeout` then): the first wait is `pollIntervalSeconds`, each later wait comes from
+ * {@link nextPollSeconds}. The job is assumed to start immediately (no queue time).
+ */
+export function pollCost(policy: PollPolicy, durationSeconds: number): PollCost {
+  const waits: number[] = [];
+  let now = 0;
+  let wait = policy.pollIntervalSeconds;
+  let polls = 0;
+  const end = policy.timeoutSeconds !== undefined ? Math.min(durationSeconds, policy.timeoutSeconds) : durationSeconds;
+  const timedOut = policy.timeoutSeconds !== undefined && policy.timeoutSeconds < durationSeconds;
+  for (;;) {
+    waits.push(wait);
+    now += wait;
+    polls += 1;
+    if (now >= end) break;
+    wait = nextPollSeconds(policy, now);
+  }
+  const tail = timedOut
+    ? { events: EVENTS.cancel + EVENTS.fail, transitions: TRANSITIONS.cancel + TRANSITIONS.fail }
+    : { events: EVENTS.result, transitions: TRANSITIONS.result };
+  return {
+    polls,
+    transitions: TRANSITIONS.start + polls * TRANSITIONS.poll + tail.transitions,
+    events: EVENTS.execution + EVENTS.start + polls * EVENTS.poll + tail.events,
+    detectionDelaySeconds: now - end,
+    waits,
+  };
+}
+
+/**
+ * The longest job (in whole seconds) whose poll loop stays within the event history limit, alone in its
+ * execution. Found by bisection on {@link pollCost}; the event count grows monotonically with the duration.
+ */
+export function maxSupportedSeconds(policy: PollPolicy): number {
+  const open: PollPolicy = { ...policy, timeoutSeconds: undefined, maxQueueSeconds: undefined };
+  const fits = (seconds: number) => pollCost(open, seconds).events <= HISTORY_LIMIT;
+  let low = 1;
+  let high = 1;
+  while (fits(high)) {
+    low = high;
+    high *= 2;
+    if (high > 10 * 365 * 24 * 3600) return high;
+  }
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
+}

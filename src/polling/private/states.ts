@@ -1,0 +1,235 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { effectiveQueryLanguage } from '../../private';
+
+/**
+ * States that render per query language at synthesis time.
+ *
+ * A fragment does not know, when it is built, which query language the state machine it ends up in will
+ * use. aws-cdk-lib's states render what they were given, so a JSONPath `SecondsPath` would end up in a
+ * JSONata state machine. Each state here is an aws-cdk-lib state (so graph wiring, Retry, Next/End,
+ * prefixes and validation stay aws-cdk-lib's) whose language-specific fields are chosen in
+ * `toStateJson(topLevelQueryLanguage)`, from the state's own query language or else the state machine's.
+ */
+
+/** Fields of a state per query language. */
+export interface PerLanguage {
+  readonly jsonPath: Record<string, unknown>;
+  readonly jsonata: Record<string, unknown>;
+}
+
+const JSONATA_RESERVED = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+
+/**
+ * Where the poll loop keeps its data in the state: a JSONPath reference path (`$`, `$.a.b`), rendered as
+ * a JSONPath reference or as JSONata over `$states.input`.
+ */
+export class DataPath {
+  /** `$` → [], `$.a.b` → ['a', 'b'] (the path is validated by the construct). */
+  public static parse(path: string): DataPath {
+    return new DataPath(path === '$' ? [] : path.slice(2).split('.'));
+  }
+
+  private constructor(public readonly segments: readonly string[]) {}
+
+  /** `$.a.b.<sub…>` */
+  public jsonPath(...sub: string[]): string {
+    return ['$', ...this.segments, ...sub].join('.');
+  }
+
+  /** `$states.input.a.b.<sub…>` (field names that JSONata would not read as names are back-quoted). */
+  public jsonata(...sub: string[]): string {
+    return ['$states.input', ...[...this.segments, ...sub].map(jsonataName)].join('.');
+  }
+
+  /**
+   * A JSONata expression for the state input with `value` (a JSONata expression) placed at this path,
+   * creating the objects on the way: `$merge([$states.input, {'a': $merge([$states.input.a, {'b': value}])}])`.
+   */
+  public jsonataSet(value: string): string {
+    let expression = value;
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const parent = ['$states.input', ...this.segments.slice(0, i).map(jsonataName)].join('.');
+      expression = `$merge([${parent}, {${jsonataString(this.segments[i])}: ${expression}}])`;
+    }
+    return expression;
+  }
+}
+
+function jsonataName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !JSONATA_RESERVED.has(name) ? name : `\`${name}\``;
+}
+
+/** A JSONata string literal. */
+export function jsonataString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A JSONata object constructor from literal keys and JSONata expressions. */
+export function jsonataObject(fields: Record<string, string>): string {
+  return `{${Object.entries(fields).map(([k, v]) => `${jsonataString(k)}: ${v}`).join(', ')}}`;
+}
+
+function pick(fields: PerLanguage, queryLanguage: sfn.QueryLanguage | undefined, top: sfn.QueryLanguage | undefined) {
+  return effectiveQueryLanguage(queryLanguage, top) === sfn.QueryLanguage.JSONATA ? fields.jsonata : fields.jsonPath;
+}
+
+function withoutKeys(json: object, keys: readonly string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+/** Options shared by the states below. */
+export interface LanguageStateProps {
+  readonly stateName: string;
+  readonly comment?: string;
+  readonly queryLanguage?: sfn.QueryLanguage;
+}
+
+/** A Pass state whose I/O fields depend on the query language. */
+export class LanguagePass extends sfn.Pass {
+  constructor(scope: Construct, id: string, private readonly props: LanguageStateProps, private readonly fields: PerLanguage) {
+    super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
+  }
+
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    return { ...super.toStateJson(topLevelQueryLanguage), ...pick(this.fields, this.props.queryLanguage, topLevelQueryLanguage) };
+  }
+}
+
+/** A Wait state that waits the number of seconds found at a path of its input. */
+export class LanguageWait extends sfn.Wait {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: LanguageStateProps,
+    private readonly seconds: DataPath,
+    private readonly field: string[],
+  ) {
+    super(scope, id, {
+      stateName: props.stateName,
+      comment: props.comment,
+      queryLanguage: props.queryLanguage,
+      time: sfn.WaitTime.secondsPath(seconds.jsonPath(...field)),
+    });
+  }
+
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    const json = withoutKeys(super.toStateJson(topLevelQueryLanguage), ['SecondsPath']);
+    return {
+      ...json,
+      ...pick(
+        { jsonPath: { SecondsPath: this.seconds.jsonPath(...this.field) }, jsonata: { Seconds: `{% ${this.seconds.jsonata(...this.field)} %}` } },
+        this.props.queryLanguage, topLevelQueryLanguage,
+      ),
+    };
+  }
+}
+
+/** A Fail state whose cause is read from the state input. */
+export class LanguageFail extends sfn.Fail {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: LanguageStateProps & { readonly error: string },
+    private readonly causeFields: PerLanguage,
+  ) {
+    super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage, error: props.error });
+  }
+
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    return { ...super.toStateJson(topLevelQueryLanguage), ...pick(this.causeFields, this.props.queryLanguage, topLevelQueryLanguage) };
+  }
+}
+
+/** One branch of a {@link LanguageChoice}: a JSONPath condition and the same test in JSONata. */
+export interface LanguageChoiceRule {
+  readonly jsonPath: sfn.Condition;
+  readonly jsonata: string;
+  readonly next: sfn.IChainable;
+}
+
+/** A Choice state whose rules are rendered as JSONPath conditions or JSONata `Condition`s. */
+export class LanguageChoice extends sfn.Choice {
+  private readonly jsonataConditions: string[] = [];
+
+  constructor(scope: Construct, id: string, private readonly props: LanguageStateProps) {
+    super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
+  }
+
+  /** Adds a rule (rules are tested in the order added). */
+  public rule(rule: LanguageChoiceRule): LanguageChoice {
+    this.when(rule.jsonPath, rule.next);
+    this.jsonataConditions.push(`{% ${rule.jsonata} %}`);
+    return this;
+  }
+
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    const json = super.toStateJson(topLevelQueryLanguage) as { Choices: Array<{ Next: string }> };
+    if (effectiveQueryLanguage(this.props.queryLanguage, topLevelQueryLanguage) !== sfn.QueryLanguage.JSONATA) return json;
+    return { ...json, Choices: json.Choices.map((choice, i) => ({ Condition: this.jsonataConditions[i], Next: choice.Next })) };
+  }
+}
+
+/** Options of {@link LanguageTask}. */
+export interface LanguageTaskProps extends LanguageStateProps {
+  /** The integration's resource ARN. */
+  readonly resource: string;
+  /** The API parameters per query language (rendered as `Parameters` or `Arguments`). */
+  readonly parameters: { readonly jsonPath: Record<string, unknown>; readonly jsonata: Record<string, unknown> };
+  /** Output fields per query language (ResultSelector/ResultPath or Output). */
+  readonly io: PerLanguage;
+  /** Statements for the state machine role. */
+  readonly policyStatements: iam.PolicyStatement[];
+}
+
+/**
+ * A request-response Task state: aws-cdk-lib's `TaskStateBase` renders Retry/Catch and registers the
+ * IAM statements on the state machine role; the resource, parameters and output are ours, per language.
+ */
+export class LanguageTask extends sfn.TaskStateBase {
+  protected readonly taskMetrics?: sfn.TaskMetricsConfig = undefined;
+  protected readonly taskPolicies?: iam.PolicyStatement[];
+
+  constructor(scope: Construct, id: string, private readonly props: LanguageTaskProps) {
+    super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
+    this.taskPolicies = props.policyStatements;
+  }
+
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    return { ...super.toStateJson(topLevelQueryLanguage), ...pick(this.props.io, this.props.queryLanguage, topLevelQueryLanguage) };
+  }
+
+  /** @internal */
+  protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
+    // Public API only (FieldUtils turns JsonPath tokens into `key.$` fields): no other internal hook.
+    return effectiveQueryLanguage(this.props.queryLanguage, topLevelQueryLanguage) === sfn.QueryLanguage.JSONATA
+      ? { Resource: this.props.resource, Arguments: this.props.parameters.jsonata }
+      : { Resource: this.props.resource, Parameters: sfn.FieldUtils.renderObject(this.props.parameters.jsonPath) };
+  }
+}
+
+/** The optimized Lambda integration (`lambda:invoke`, request-response). */
+export function lambdaInvokeArn(): string {
+  return `arn:${Aws.PARTITION}:states:::lambda:invoke`;
+}
+
+/**
+ * `lambda:InvokeFunction` on exactly this function (unqualified: the tasks invoke `$LATEST`).
+ */
+export function invokeStatement(fn: lambda.IFunction): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] });
+}
+
+/** Lambda errors worth retrying: service faults and throttling of the Invoke API itself. */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
