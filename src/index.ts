@@ -1,2 +1,3 @@
 export * from './polling';
 export * from './batch';
+export * from './ecs';
