@@ -1,3 +1,4 @@
 export * from './polling';
 export * from './batch';
 export * from './ecs';
+export * from './sagemaker';

@@ -1,5 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 
+// aws-cdk-lib's barrel resolves each export through a getter that calls require() on every access (~10 µs);
+// these checks run many times per task, so the function is read once (measured: bench/, issue 3).
+const isUnresolved = Token.isUnresolved;
+
 /** True for a JSONata expression string such as `{% $states.input.name %}`. */
 export function isJsonata(value: unknown): value is string {
   return typeof value === 'string' && /^\{%[\s\S]*%\}$/.test(value.trim());
@@ -13,7 +17,7 @@ export function isDynamic(value: unknown): boolean {
   if (value === undefined || value === null) return false;
   if (isJsonata(value)) return true;
   if (typeof value === 'string' || typeof value === 'number' || Array.isArray(value) || typeof value === 'object') {
-    return Token.isUnresolved(value);
+    return isUnresolved(value);
   }
   return false;
 }

@@ -20,6 +20,9 @@ export interface NameShape {
   readonly prefix: string;
 }
 
+// Read once: aws-cdk-lib's barrel getters call require() on every access (see expressions.ts).
+const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
+
 const STATES_FORMAT = /^States\.Format\(\s*'((?:[^'\\{]|\\.)*)\{\}/;
 const JSONATA_PREFIX = /^\{%\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*&/;
 
@@ -112,5 +115,5 @@ export function uniqueRuntimeName(prefix: string, queryLanguage: sfn.QueryLangua
 
 /** The query language a state renders in: its own, else the state machine's, else JSONPath. */
 export function effectiveQueryLanguage(stateLevel: sfn.QueryLanguage | undefined, topLevel: sfn.QueryLanguage | undefined): sfn.QueryLanguage {
-  return stateLevel ?? topLevel ?? sfn.QueryLanguage.JSON_PATH;
+  return stateLevel ?? topLevel ?? JSON_PATH;
 }

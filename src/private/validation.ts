@@ -3,13 +3,16 @@ import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { isDynamic } from './expressions';
 
+// Read once: aws-cdk-lib's barrel getters call require() on every access (see expressions.ts).
+const isUnresolved = Token.isUnresolved;
+
 /**
  * Static checks on props. Each skips values that are only known later (tokens, JSONPath, JSONata)
  * and throws `<path>: <prop> must be <rule>; got <value>` otherwise.
  */
 
 export function checkIntegerRange(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
+  if (value === undefined || isUnresolved(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
     invalid(scope, prop, `an integer between ${min} and ${max}`, value);
   }
@@ -47,7 +50,7 @@ export function checkLength(scope: IConstruct, prop: string, value: string | und
 }
 
 export function checkCount(scope: IConstruct, prop: string, items: readonly unknown[] | undefined, min: number, max: number): void {
-  if (items === undefined || Token.isUnresolved(items)) return;
+  if (items === undefined || isUnresolved(items)) return;
   if (items.length < min || items.length > max) {
     invalid(scope, prop, `a list of ${min} to ${max} items`, `${items.length} items`);
   }
