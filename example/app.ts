@@ -1,17 +1,32 @@
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { BatchPollerJob, EcsCallbackTask, SageMakerCreateProcessingJob } from '../src';
 
 /**
  * The example pipeline: what a team running long jobs from Step Functions builds with this library.
- * It grows as constructs land; every task here is simulated by `simulatedServices` in main.ts.
+ *
+ *   Prepare → CheckEachDataset (Map) → RunJobs (Parallel: Preprocess on SageMaker ‖ Train on AWS Batch)
+ *     → Publish (an ECS container that reports its own result) → Done
+ *
+ * Every task is simulated by `simulatedServices` in main.ts when the workflow runs offline.
  */
 export class ExamplePipelineStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+
+    const key = new kms.Key(this, 'DataKey', { enableKeyRotation: true });
+    const data = new s3.Bucket(this, 'Data', {
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    });
+    const vpc = new ec2.Vpc(this, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 1 });
 
     const prepare = new sfn.Pass(this, 'Prepare', {
       parameters: { 'datasets.$': '$.datasets', 'requestedBy.$': '$.requestedBy' },
@@ -20,8 +35,8 @@ export class ExamplePipelineStack extends Stack {
     const checkDataset = new tasks.CallAwsService(this, 'CheckDataset', {
       service: 's3',
       action: 'headObject',
-      parameters: { 'Bucket': 'example-raw-data', 'Key.$': '$.key' },
-      iamResources: ['arn:aws:s3:::example-raw-data/*'],
+      parameters: { 'Bucket': data.bucketName, 'Key.$': '$.key' },
+      iamResources: [data.arnForObjects('raw/*')],
       iamAction: 's3:GetObject',
       resultSelector: { 'bytes.$': '$.ContentLength' },
       resultPath: '$.size',
@@ -33,16 +48,60 @@ export class ExamplePipelineStack extends Stack {
       maxConcurrency: 4,
     }).itemProcessor(checkDataset);
 
-    const failed = new sfn.Fail(this, 'PipelineFailed', { error: 'Pipeline.Failed', causePath: '$.error.Cause' });
+    // SageMaker Processing, .sync: waits for the job; job name unique per execution; least-privilege role.
+    const preprocess = new SageMakerCreateProcessingJob(this, 'Preprocess', {
+      image: tasks.DockerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/preprocess:1'),
+      processingInputs: [{ inputName: 'raw', source: tasks.S3Location.fromBucket(data, 'raw/') }],
+      processingOutputs: [{ outputName: 'features', destination: tasks.S3Location.fromBucket(data, 'features/') }],
+      outputEncryptionKey: key,
+      vpc,
+      maxRuntime: Duration.hours(2),
+      resultSelector: {
+        'status.$': '$.ProcessingJobStatus',
+        'outputs.$': '$.ProcessingOutputConfig.Outputs[*].S3Output.S3Uri',
+      },
+    });
 
-    const work = new sfn.Parallel(this, 'RunJobs', { resultPath: '$.jobs' })
-      .branch(new sfn.Pass(this, 'NoJobYet', { result: sfn.Result.fromObject({ status: 'skipped' }) }))
+    // AWS Batch, polled with a growing interval; cancelled when stuck in the queue or late.
+    const queue = batch.JobQueue.fromJobQueueArn(this, 'Queue', 'arn:aws:batch:us-east-1:123456789012:job-queue/training');
+    const train = new BatchPollerJob(this, 'Train', {
+      jobQueue: queue,
+      jobDefinitionArn: 'arn:aws:batch:us-east-1:123456789012:job-definition/train:3',
+      jobName: 'train-model',
+      containerOverrides: { command: ['python', 'train.py'] },
+      maxQueueTime: Duration.minutes(30),
+      timeout: Duration.hours(6),
+      resultPath: '$',
+    });
+
+    const failed = new sfn.Fail(this, 'PipelineFailed', { error: 'Pipeline.Failed', causePath: '$.error.Cause' });
+    const jobs = new sfn.Parallel(this, 'RunJobs', { resultPath: '$.jobs' })
+      .branch(preprocess)
+      .branch(train)
       .addCatch(failed, { resultPath: '$.error' });
+
+    // ECS on Fargate: the container gets the token and its input, and answers itself.
+    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    const publisher = new ecs.FargateTaskDefinition(this, 'Publisher', { family: 'publisher', cpu: 256, memoryLimitMiB: 512 });
+    publisher.addContainer('app', {
+      image: ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/publisher:1'),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'publisher' }),
+    });
+    const publish = new EcsCallbackTask(this, 'Publish', {
+      cluster,
+      taskDefinition: publisher,
+      launchTarget: new tasks.EcsFargateLaunchTarget(),
+      input: sfn.TaskInput.fromJsonPathAt('$.jobs'), // the container receives only the jobs' results
+      resultPath: '$.published',
+      heartbeatTimeout: sfn.Timeout.duration(Duration.minutes(5)),
+      taskTimeout: sfn.Timeout.duration(Duration.hours(1)),
+    });
+    publish.addCatch(failed, { resultPath: '$.error' });
 
     this.stateMachine = new sfn.StateMachine(this, 'Pipeline', {
       stateMachineName: 'cdk-sfn-jobs-example',
       definitionBody: sfn.DefinitionBody.fromChainable(
-        prepare.next(checkAll).next(work).next(new sfn.Succeed(this, 'Done')),
+        prepare.next(checkAll).next(jobs).next(publish).next(new sfn.Succeed(this, 'Done')),
       ),
     });
   }

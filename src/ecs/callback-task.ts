@@ -542,7 +542,7 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
     }
     const paths = typeof value === 'string'
       ? (sfn.JsonPath.isEncodedJsonPath(value) ? [value] : [])
-      : sfn.FieldUtils.findReferencedPaths(value as { [key: string]: any });
+      : [...sfn.FieldUtils.findReferencedPaths(value as { [key: string]: any }), ...pathTemplateKeys(value)];
     if (paths.length === 0) return;
     if (jsonata) {
       invalid(this, prop, 'a literal or a JSONata expression ({% … %}) in a JSONata state', sfn.FieldUtils.renderObject({ value })?.['value.$'] ?? paths[0]);
@@ -559,6 +559,13 @@ function withoutUndefined<T extends { [key: string]: any }>(obj: T): T {
 
 function jsonataBody(expression: string): string {
   return expression.trim().slice(2, -2).trim();
+}
+
+/** Keys written as JSONPath templates (`'name.$': '$.path'`), which would reach the container verbatim. */
+function pathTemplateKeys(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(pathTemplateKeys);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [...(k.endsWith('.$') ? [`${k}: ${String(v)}`] : []), ...pathTemplateKeys(v)]);
 }
 
 function containsJsonata(value: unknown): boolean {

@@ -733,6 +733,11 @@ describe('validation', () => {
     expect(() => renderChainable(task)).toThrow(/TestStack\/Run: input must be a literal object, or one JSONPath \(TaskInput.fromJsonPathAt\) in a JSONPath state.*; got "an object referencing \$.a, \$.b"/);
   });
 
+  test('JSONPath: an input object written with path-template keys ("x.$") is refused, not sent verbatim', () => {
+    const task = fargateTask(newTestStack(), { input: sfn.TaskInput.fromObject({ 'model.$': '$.jobs[1].jobId', 'stage': 'prod' }) });
+    expect(() => renderChainable(task)).toThrow(/TestStack\/Run: input must be a literal object, or one JSONPath.*; got "an object referencing model.\$: \$.jobs\[1\].jobId"/);
+  });
+
   test('JSONata: JSONPath input or environment', () => {
     const stack = newTestStack();
     const task = fargateTask(stack, { queryLanguage: sfn.QueryLanguage.JSONATA, input: sfn.TaskInput.fromJsonPathAt('$.job') });

@@ -293,3 +293,29 @@ describe('runWorkflow', () => {
     );
   });
 });
+
+test('ResultPath "$" replaces the state input, as in AWS (works around aws-local-stepfunctions 3.0.0)', async () => {
+  // GIVEN
+  const definition = {
+    StartAt: 'Job',
+    States: {
+      Job: { Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob', ResultPath: '$', Next: 'Fails' },
+      Fails: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::batch:submitJob',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Done' }],
+        End: true,
+      },
+      Done: { Type: 'Succeed' },
+    },
+  };
+
+  // WHEN
+  const result = await runWorkflow(definition, { keep: 'no' }, {
+    services: { Job: () => ({ jobId: 'j-1' }), Fails: () => { throw taskError('Batch.ClientException', 'bad'); } },
+  });
+
+  // THEN
+  expect(result.trace.find((e) => e.state === 'Job')?.output).toEqual({ jobId: 'j-1' });
+  expect(result.output).toEqual({ Error: 'Batch.ClientException', Cause: 'bad' });
+});

@@ -187,7 +187,7 @@ export async function runWorkflow(definition: any, input: unknown = {}, opts: Ru
     if (Array.isArray(state.Retry)) retryIntervalOverrides[name] = 0;
   }
 
-  const machine = new localStepFunctions.StateMachine(plainClone(definition) as StateMachineDefinition);
+  const machine = new localStepFunctions.StateMachine(withoutRootResultPaths(plainClone(definition)) as StateMachineDefinition);
   const runOptions: RunOptions = {
     overrides: {
       taskResourceLocalHandlers,
@@ -463,6 +463,21 @@ class TraceRecorder {
   private emit(kind: TraceEvent['kind'], entry: TraceEntry): void {
     this.onEvent?.({ kind, entry });
   }
+}
+
+/**
+ * aws-local-stepfunctions 3.0.0 mishandles `"ResultPath": "$"` (it writes the result under a key named `$`
+ * instead of replacing the input). `$` is also the default, so the field is dropped, in states and in their
+ * Catchers, with the same meaning.
+ */
+function withoutRootResultPaths(definition: any): any {
+  for (const state of collectStates(definition).values()) {
+    if (state.ResultPath === '$') delete state.ResultPath;
+    for (const catcher of state.Catch ?? []) {
+      if (catcher.ResultPath === '$') delete catcher.ResultPath;
+    }
+  }
+  return definition;
 }
 
 /**
