@@ -45,10 +45,10 @@ export function simulatedServices(): Record<string, ServiceHandler> {
   };
 
   return {
-    CheckDataset: (input) => ({ ContentLength: 1024 * 1024 * (String(input.Key).length + 1), ETag: '"5d41402a"' }),
+    'CheckDataset': (input) => ({ ContentLength: 1024 * 1024 * (String(input.Key).length + 1), ETag: '"5d41402a"' }),
 
     // .sync returns DescribeProcessingJob once the job has ended
-    Preprocess: (request) => ({
+    'Preprocess': (request) => ({
       ProcessingJobName: request.ProcessingJobName,
       ProcessingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:processing-job/${String(request.ProcessingJobName).toLowerCase()}`,
       ProcessingJobStatus: 'Completed',
@@ -65,7 +65,7 @@ export function simulatedServices(): Record<string, ServiceHandler> {
     'Train: Cancel job (stuck)': (input) => invokeCheck(input.Payload),
 
     // the container reads TASK_INPUT, publishes, and calls SendTaskSuccess with its output
-    Publish: (runTask) => {
+    'Publish': (runTask) => {
       const env = Object.fromEntries(
         runTask.Overrides.ContainerOverrides[0].Environment.map((v: { Name: string; Value: string }) => [v.Name, v.Value]),
       );
