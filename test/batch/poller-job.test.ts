@@ -10,6 +10,7 @@ import { BatchPollerJob, BatchPollerJobProps } from '../../src';
 import {
   collectPolicyStatements,
   expectLeastPrivilegeIam,
+  bundledHandlerRuntimeAcknowledgements,
   expectNoNagFindings,
   expectValidAsl,
   logicalIdOf,
@@ -363,6 +364,7 @@ describe('IAM', () => {
         appliesTo: ['Resource::*'],
         path: '/TestStack/Machine/Role',
       },
+      ...bundledHandlerRuntimeAcknowledgements(stack),
     ]);
   });
 });

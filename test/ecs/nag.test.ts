@@ -1,7 +1,7 @@
-import { App, RemovalPolicy, Stack, aws_ec2 as ec2, aws_lambda as lambda, aws_logs as logs, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, aws_ec2 as ec2, aws_logs as logs, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
 import { fargateFixture } from './fixtures';
 import { EcsCallbackTask } from '../../src';
-import { NagAcknowledgement, TEST_ENV, expectLeastPrivilegeIam, expectNoNagFindings, nagFindings, statementsForRole } from '../support';
+import { NagAcknowledgement, TEST_ENV, bundledHandlerRuntimeAcknowledgements, expectLeastPrivilegeIam, expectNoNagFindings, nagFindings, statementsForRole } from '../support';
 
 /** A well-configured stack (flow logs, state machine logs and tracing) with one EcsCallbackTask and its watcher. */
 function compliantStack(app: App = new App()) {
@@ -17,19 +17,6 @@ function compliantStack(app: App = new App()) {
     logs: { destination: new logs.LogGroup(stack, 'StateMachineLogs', { removalPolicy: RemovalPolicy.DESTROY }), level: sfn.LogLevel.ALL },
   });
   return { stack, stateMachine };
-}
-
-/**
- * Not ours either: the shared bundled-handler runtime (nodejs22.x, see src/private/handler.ts) is flagged by
- * AwsSolutions-L1 when the installed aws-cdk-lib knows a newer Node.js runtime (2.276 knows nodejs24.x).
- */
-function handlerRuntime(stack: Stack): NagAcknowledgement {
-  const fn = stack.node.findAll().find((c) => c instanceof lambda.CfnFunction)!;
-  return {
-    id: 'AwsSolutions-L1',
-    reason: 'The bundled handlers run on nodejs22.x, the runtime whose AWS SDK v3 they are built and tested against',
-    path: `/${fn.node.path}`,
-  };
 }
 
 /** Not ours: aws-cdk-lib's own grants for state machine logging and X-Ray tracing, whose actions only accept '*'. */
@@ -48,7 +35,7 @@ test('cdk-nag AwsSolutions: nothing of ours with the fixRunEcsTaskPolicy feature
   const wildcardActions = statementsForRole(stack, stateMachine).filter((s) => s.Resource === '*').flatMap((s) => s.Action ?? []);
   expect(wildcardActions.length).toBeGreaterThan(0);
   expect(wildcardActions.every((a) => a.startsWith('logs:') || a.startsWith('xray:'))).toBe(true);
-  expectNoNagFindings(stack, [STATE_MACHINE_LOGS_AND_TRACING, handlerRuntime(stack)]);
+  expectNoNagFindings(stack, [STATE_MACHINE_LOGS_AND_TRACING, ...bundledHandlerRuntimeAcknowledgements(stack)]);
   await expectLeastPrivilegeIam(stack);
 });
 
@@ -57,7 +44,7 @@ test('cdk-nag AwsSolutions without the feature flag: the family-wide RunTask res
   const { stack } = compliantStack();
 
   // THEN
-  expect(nagFindings(stack, [STATE_MACHINE_LOGS_AND_TRACING, handlerRuntime(stack)])).toEqual([
+  expect(nagFindings(stack, [STATE_MACHINE_LOGS_AND_TRACING, ...bundledHandlerRuntimeAcknowledgements(stack)])).toEqual([
     expect.objectContaining({
       id: 'AwsSolutions-IAM5',
       findingId: 'Resource::arn:<AWS::Partition>:ecs:us-east-1:123456789012:task-definition/worker:*',

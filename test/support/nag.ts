@@ -7,7 +7,7 @@
  *
  * Apply it once per stack, after the stack is fully built (cdk-nag runs as an Aspect during synthesis).
  */
-import { Aspects, Stack } from 'aws-cdk-lib';
+import { Aspects, Stack, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   AwsSolutionsChecks,
@@ -113,4 +113,17 @@ class FindingCollector implements INagLogger {
   public onSuppressed(_data: NagLoggerSuppressedData): void {}
   public onSuppressedError(_data: NagLoggerSuppressedErrorData): void {}
   public onNotApplicable(_data: NagLoggerNotApplicableData): void {}
+}
+
+/**
+ * Acknowledgements for AwsSolutions-L1 on the library's bundled handlers: they run on nodejs22.x on purpose
+ * (see src/private/handler.ts), and aws-cdk-lib versions that know a newer Node.js runtime (2.276 knows
+ * nodejs24.x) make cdk-nag flag it. One per Lambda function of the stack.
+ */
+export function bundledHandlerRuntimeAcknowledgements(stack: Stack): NagAcknowledgement[] {
+  return stack.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction).map((fn) => ({
+    id: 'AwsSolutions-L1',
+    reason: 'The bundled handlers run on nodejs22.x, the runtime whose AWS SDK v3 they are built and tested against',
+    path: `/${fn.node.path}`,
+  }));
 }
