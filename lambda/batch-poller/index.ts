@@ -15,15 +15,15 @@
  */
 import { BatchClient, DescribeJobsCommand, JobDetail, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { nextPollSeconds, PollPolicy } from '../../src/polling/private/interval';
+import { HandlerError, isObject, log, preview, withThrottleRetry } from '../shared/runtime';
 
 /** Created once per container. */
 const batch = new BatchClient({});
 
 /** An error whose name the state machine matches in Retry/Catch. */
-export class BatchPollerError extends Error {
-  constructor(name: 'BatchPoller.InvalidEvent' | 'BatchPoller.JobNotFound' | 'BatchPoller.Throttled', message: string) {
-    super(message);
-    this.name = name;
+export class BatchPollerError extends HandlerError {
+  constructor(name: 'BatchPoller.InvalidEvent' | 'BatchPoller.JobNotFound', message: string) {
+    super(name, message);
   }
 }
 
@@ -76,17 +76,17 @@ export async function handler(event: unknown): Promise<CheckResult | CancelResul
     const reason = request.reason === 'TIMED_OUT'
       ? 'Terminated by Step Functions (BatchPollerJob): timeout reached'
       : 'Terminated by Step Functions (BatchPollerJob): did not start within maxQueueTime';
-    await withThrottleRetry('TerminateJob', () => batch.send(new TerminateJobCommand({ jobId: request.jobId, reason })));
-    log({ action: 'cancel', jobId: request.jobId, reason: request.reason });
+    await withThrottleRetry(throttling('TerminateJob'), () => batch.send(new TerminateJobCommand({ jobId: request.jobId, reason })));
+    log('INFO', { action: 'cancel', jobId: request.jobId, reason: request.reason });
     return { jobId: request.jobId, terminated: true, reason };
   }
-  const response = await withThrottleRetry('DescribeJobs', () => batch.send(new DescribeJobsCommand({ jobs: [request.jobId] })));
+  const response = await withThrottleRetry(throttling('DescribeJobs'), () => batch.send(new DescribeJobsCommand({ jobs: [request.jobId] })));
   const job = response.jobs?.find((j) => j.jobId === request.jobId) ?? response.jobs?.[0];
   if (!job) {
     throw new BatchPollerError('BatchPoller.JobNotFound', `AWS Batch does not know job ${request.jobId} (DescribeJobs returned no job)`);
   }
   const result = checkResult(job, request.policy, Date.now());
-  log({ action: 'check', jobId: result.jobId, status: result.status, ...result.poll });
+  log('INFO', { action: 'check', jobId: result.jobId, status: result.status, ...result.poll });
   return result;
 }
 
@@ -222,49 +222,8 @@ function iso(epochMillis: number | undefined): string | null {
 /** Attempts per call when Batch throttles (the SDK's own retries come on top, for network and server errors). */
 export const THROTTLE_ATTEMPTS = 4;
 
-/**
- * Retries a Batch call while Batch throttles it (HTTP 429, reported by Batch as a ClientException
- * "Too Many Requests"), with exponential backoff and full jitter; then fails with `BatchPoller.Throttled`.
- */
-async function withThrottleRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      if (!isThrottling(e)) throw e;
-      if (attempt >= THROTTLE_ATTEMPTS) {
-        throw new BatchPollerError('BatchPoller.Throttled', `${what} was throttled ${attempt} times: ${(e as Error).message}`);
-      }
-      const delay = Math.random() * Math.min(2_000, 100 * 2 ** attempt);
-      log({ action: 'throttled', call: what, attempt, retryInMs: Math.round(delay) });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+/** Batch calls are retried while throttled, then fail with `BatchPoller.Throttled` (the state machine retries that). */
+function throttling(what: string) {
+  return { what, attempts: THROTTLE_ATTEMPTS, exhaustedError: 'BatchPoller.Throttled' };
 }
 
-function isThrottling(e: unknown): boolean {
-  if (!isObject(e)) return false;
-  const metadata = e.$metadata as { httpStatusCode?: number } | undefined;
-  if (metadata?.httpStatusCode === 429) return true;
-  if (['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded'].includes(String(e.name))) return true;
-  return e.name === 'ClientException' && /too many requests|rate exceeded|throttl/i.test(String(e.message));
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function preview(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-/** One structured log line (the function's log format is JSON). */
-function log(fields: Record<string, unknown>): void {
-  console.info(JSON.stringify(fields));
-}

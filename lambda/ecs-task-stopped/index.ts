@@ -20,6 +20,7 @@
 import { createHash } from 'crypto';
 import { SFNClient, SendTaskFailureCommand } from '@aws-sdk/client-sfn';
 import { DEFAULT_TOKEN_ENVIRONMENT_NAME, TASK_STOPPED_ERROR, TOKEN_NAMES_VARIABLE } from '../../src/ecs/private/contract';
+import { HandlerError, isObject, log, preview, withThrottleRetry } from '../shared/runtime';
 
 /** Created once per container. */
 const sfn = new SFNClient({});
@@ -34,10 +35,9 @@ export const THROTTLE_ATTEMPTS = 5;
 const CAUSE_MAX_LENGTH = 32_768;
 
 /** An error with a name that says what went wrong. */
-export class EcsTaskStoppedError extends Error {
-  constructor(name: 'EcsTaskStopped.MalformedEvent' | 'EcsTaskStopped.Throttled' | 'EcsTaskStopped.SendTaskFailureFailed', message: string) {
-    super(message);
-    this.name = name;
+export class EcsTaskStoppedError extends HandlerError {
+  constructor(name: 'EcsTaskStopped.MalformedEvent' | 'EcsTaskStopped.SendTaskFailureFailed', message: string) {
+    super(name, message);
   }
 }
 
@@ -167,7 +167,7 @@ export function describeStop(task: StoppedTask): TaskStoppedCause {
 /** Fails the state; returns false when the token was already closed. */
 async function failState(token: string, cause: TaskStoppedCause): Promise<boolean> {
   try {
-    await withThrottleRetry(() => sfn.send(new SendTaskFailureCommand({ taskToken: token, error: TASK_STOPPED_ERROR, cause: renderCause(cause) })));
+    await withThrottleRetry({ what: 'SendTaskFailure', attempts: THROTTLE_ATTEMPTS, exhaustedError: 'EcsTaskStopped.Throttled' }, () => sfn.send(new SendTaskFailureCommand({ taskToken: token, error: TASK_STOPPED_ERROR, cause: renderCause(cause) })));
     return true;
   } catch (e) {
     const name = (e as Error)?.name;
@@ -179,7 +179,7 @@ async function failState(token: string, cause: TaskStoppedCause): Promise<boolea
       error: name,
       message: (e as Error)?.message,
     });
-    if (e instanceof EcsTaskStoppedError) throw e;
+    if (e instanceof HandlerError) throw e;
     throw new EcsTaskStoppedError('EcsTaskStopped.SendTaskFailureFailed', `SendTaskFailure for ${cause.taskArn} failed: ${name}: ${(e as Error)?.message}`);
   }
 }
@@ -191,31 +191,6 @@ function renderCause(cause: TaskStoppedCause): string {
   const shortened = { ...cause, containers: cause.containers.map((c) => ({ ...c, reason: c.reason && c.reason.slice(0, 200) })) };
   text = JSON.stringify(shortened);
   return text.length <= CAUSE_MAX_LENGTH ? text : JSON.stringify({ ...shortened, containers: shortened.containers.slice(0, 20) });
-}
-
-async function withThrottleRetry<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      if (!isThrottling(e)) throw e;
-      if (attempt >= THROTTLE_ATTEMPTS) {
-        throw new EcsTaskStoppedError('EcsTaskStopped.Throttled', `SendTaskFailure was throttled ${attempt} times: ${(e as Error).message}`);
-      }
-      const delay = Math.random() * Math.min(2_000, 100 * 2 ** attempt);
-      log('INFO', { action: 'throttled', attempt, retryInMs: Math.round(delay) });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-
-function isThrottling(e: unknown): boolean {
-  if (!isObject(e)) return false;
-  const metadata = e.$metadata as { httpStatusCode?: number } | undefined;
-  if (metadata?.httpStatusCode === 429) return true;
-  if (['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded'].includes(String(e.name))) return true;
-  const retryable = e.$retryable as { throttling?: boolean } | undefined;
-  return retryable?.throttling === true;
 }
 
 function malformed(what: string, value: unknown): EcsTaskStoppedError {
@@ -231,24 +206,3 @@ function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function preview(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-/** One structured log line; the function's log format is JSON and its level filter applies. */
-function log(level: 'DEBUG' | 'INFO' | 'ERROR', fields: Record<string, unknown>): void {
-  const line = JSON.stringify(fields);
-  if (level === 'ERROR') console.error(line);
-  else if (level === 'INFO') console.info(line);
-  else console.debug(line);
-}
