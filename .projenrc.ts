@@ -84,6 +84,42 @@ for (const name of HANDLERS) {
   });
 }
 
+// Snapshot tests (integ-runner), a second line of defence behind the unit tests: each
+// test/integ/integ.<name>.ts is a realistic pipeline whose synthesized templates are committed in
+// test/integ/integ.<name>.ts.snapshot/. `npm test` type-checks the apps, synthesizes each one and fails on a
+// template that differs from its snapshot. Asset hashes are ignored (integ-runner's default) and asset bodies
+// are not committed. Nothing is deployed, no AWS credentials are needed, and the SDK inside integ-runner is
+// kept off the instance metadata service (a region in the environment, IMDS disabled): no network at all.
+// Not a jest test, so CI's second pass against the newest aws-cdk-lib (plain `jest`) does not run it: the
+// snapshots hold the floor's output. After an intended change: `npx projen integ:update`.
+// integ-runner has no aws-cdk-lib peer (2.197.10, the newest, runs on Node >= 18); integ-tests-alpha is the
+// floor's own alpha release.
+project.addDevDeps('@aws-cdk/integ-runner@2.197.10', `@aws-cdk/integ-tests-alpha@${CDK_FLOOR}-alpha.0`);
+const INTEG_ENV = { AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+const INTEG_RUNNER = [
+  'integ-runner --directory test/integ --language typescript --parallel-regions us-east-1',
+  '--app "ts-node --transpile-only --project tsconfig.dev.json {filePath}"',
+].join(' ');
+const INTEG_TYPECHECK = 'tsc --noEmit -p test/integ/tsconfig.json';
+const integ = project.addTask('integ', {
+  description: 'Snapshot tests: synthesize test/integ/integ.*.ts, compare with the committed snapshots (no deployment); intended change: integ:update',
+  env: INTEG_ENV,
+  steps: [
+    { exec: INTEG_TYPECHECK },
+    { exec: `${INTEG_RUNNER} $@`, receiveArgs: true },
+  ],
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the snapshots of the integ tests that differ or are new (synthesis only, no deployment)',
+  env: INTEG_ENV,
+  steps: [
+    { exec: INTEG_TYPECHECK },
+    { exec: `${INTEG_RUNNER} --update-on-failed --dry-run $@`, receiveArgs: true },
+  ],
+});
+project.testTask.spawn(integ);
+project.gitignore.exclude('/test/integ/**/cdk-integ.out.*', '/test/integ/**/*.snapshot/asset.*');
+
 // The example app: synth to example/cdk.out, then run its workflow offline with simulated services.
 project.addTask('example', {
   description: 'Synthesize the example app and run its workflow offline',
