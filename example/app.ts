@@ -3,12 +3,23 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BatchPollerJob, EcsCallbackTask, SageMakerCreateProcessingJob } from '../src';
+import {
+  BatchPollerJob,
+  EcsCallbackTask,
+  HyperParameterRange,
+  HyperParameterTuningObjective,
+  LabelingFunction,
+  LabelingTaskUi,
+  SageMakerCreateHyperParameterTuningJob,
+  SageMakerCreateLabelingJob,
+  SageMakerCreateProcessingJob,
+} from '../src';
 
 /**
  * The example pipeline: what a team running long jobs from Step Functions builds with this library.
  *
- *   Prepare → CheckEachDataset (Map) → RunJobs (Parallel: Preprocess on SageMaker ‖ Train on AWS Batch)
+ *   Prepare → CheckEachDataset (Map)
+ *     → RunJobs (Parallel: Preprocess on SageMaker ‖ Train on AWS Batch ‖ Tune on SageMaker ‖ Label with Ground Truth)
  *     → Publish (an ECS container that reports its own result) → Done
  *
  * Every task is simulated by `simulatedServices` in main.ts when the workflow runs offline.
@@ -74,10 +85,48 @@ export class ExamplePipelineStack extends Stack {
       resultPath: '$',
     });
 
+    // SageMaker hyperparameter tuning, .sync: a 32-character job name per execution.
+    const channel = (channelName: string, prefix: string): tasks.Channel => ({
+      channelName,
+      contentType: 'text/csv',
+      dataSource: { s3DataSource: { s3Location: tasks.S3Location.fromBucket(data, prefix) } },
+    });
+    const tune = new SageMakerCreateHyperParameterTuningJob(this, 'Tune', {
+      algorithmSpecification: {
+        trainingImage: tasks.DockerImage.fromRegistry('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1'),
+      },
+      objective: HyperParameterTuningObjective.maximize('validation:auc'),
+      parameterRanges: [HyperParameterRange.integer('max_depth', 3, 10), HyperParameterRange.continuous('eta', 0.01, 0.3)],
+      staticHyperParameters: { objective: 'binary:logistic', num_round: '200' },
+      inputDataConfig: [channel('train', 'features/train/'), channel('validation', 'features/validation/')],
+      outputDataConfig: { s3OutputLocation: tasks.S3Location.fromBucket(data, 'models/'), encryptionKey: key },
+      maxNumberOfTrainingJobs: 20,
+      maxParallelTrainingJobs: 4,
+      resultSelector: { 'best.$': '$.BestTrainingJob.TrainingJobName', 'status.$': '$.HyperParameterTuningJobStatus' },
+    });
+
+    // SageMaker Ground Truth labeling, .sync: waits until the workers are done.
+    const label = new SageMakerCreateLabelingJob(this, 'Label', {
+      inputManifest: tasks.S3Location.fromBucket(data, 'images/manifest.json'),
+      outputLocation: tasks.S3Location.fromBucket(data, 'labels/'),
+      labelAttributeName: 'defects',
+      labelCategoryConfig: tasks.S3Location.fromBucket(data, 'config/categories.json'),
+      workteamArn: 'arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/inspectors',
+      taskUi: LabelingTaskUi.fromTemplate(tasks.S3Location.fromBucket(data, 'config/bounding-box.liquid')),
+      preHumanTaskFunction: LabelingFunction.builtIn('arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox'),
+      annotationConsolidationFunction: LabelingFunction.builtIn('arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox'),
+      taskTitle: 'Mark defects',
+      taskDescription: 'Draw a box around every defect on the part',
+      taskKeywords: ['image', 'bounding box'],
+      resultSelector: { 'manifest.$': '$.LabelingJobOutput.OutputDatasetS3Uri', 'labeled.$': '$.LabelCounters.TotalLabeled' },
+    });
+
     const failed = new sfn.Fail(this, 'PipelineFailed', { error: 'Pipeline.Failed', causePath: '$.error.Cause' });
     const jobs = new sfn.Parallel(this, 'RunJobs', { resultPath: '$.jobs' })
       .branch(preprocess)
       .branch(train)
+      .branch(tune)
+      .branch(label)
       .addCatch(failed, { resultPath: '$.error' });
 
     // ECS on Fargate: the container gets the token and its input, and answers itself.

@@ -56,6 +56,25 @@ export function simulatedServices(): Record<string, ServiceHandler> {
       ProcessingResources: request.ProcessingResources,
     }),
 
+    // .sync returns DescribeHyperParameterTuningJob once the tuning job has ended
+    'Tune': (request) => ({
+      HyperParameterTuningJobName: request.HyperParameterTuningJobName,
+      HyperParameterTuningJobStatus: 'Completed',
+      BestTrainingJob: {
+        TrainingJobName: `${request.HyperParameterTuningJobName}-014-5e2a9c1d`,
+        TunedHyperParameters: { max_depth: '6', eta: '0.12' },
+        FinalHyperParameterTuningJobObjectiveMetric: { MetricName: 'validation:auc', Value: 0.93 },
+      },
+    }),
+
+    // .sync returns DescribeLabelingJob once the workers are done
+    'Label': (request) => ({
+      LabelingJobName: request.LabelingJobName,
+      LabelingJobStatus: 'Completed',
+      LabelCounters: { TotalLabeled: 250, HumanLabeled: 250, MachineLabeled: 0, FailedNonRetryableError: 0, Unlabeled: 0 },
+      LabelingJobOutput: { OutputDatasetS3Uri: `${request.OutputConfig.S3OutputPath}${request.LabelingJobName}/manifests/output/output.manifest` },
+    }),
+
     'Train: Start job': (request) => ({ JobId: 'a1b2c3', JobName: request.JobName, JobArn: 'arn:aws:batch:us-east-1:123456789012:job/a1b2c3' }),
     'Train: Check job': (input) => {
       now += input.Payload.job.poll.nextPollSeconds * 1000; // the Wait before this check has just passed

@@ -6,16 +6,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
-import { isDynamic, isLiteral } from '../private/expressions';
-import { integrationResourceArn, validatePattern } from '../private/integration';
+import { isDynamic } from '../private/expressions';
 import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique } from '../private/validation';
+import { checkEnvironment, checkS3Uri, checkStringList, checkTags, renderInstanceType, tagsField } from './private/checks';
 import { PROCESSING_JOB } from './private/job-kind';
-import { JobName } from './private/job-name';
-import { JobRole } from './private/job-role';
-import { FILE, FULLY_REPLICATED, GZIP, isUnresolved, JSON_PATH, MANIFEST_FILE, PIPE, RUN_JOB, REQUEST_RESPONSE, S3_PREFIX } from './private/refs';
-import { mergeRequestFields } from './private/request';
-import { jobTaskStatements } from './private/state-machine-policy';
-import { registerMergedStatements, StatementSpec } from './private/statements';
+import { SageMakerJobTask } from './private/job-task';
+import { attachJobNetwork, checkNetworkProps } from './private/network';
+import { SageMakerJobCommonOptions, SageMakerJobNetworkOptions } from './private/options';
+import { FILE, FULLY_REPLICATED, GZIP, isUnresolved, MANIFEST_FILE, PIPE, S3_PREFIX } from './private/refs';
 
 /**
  * When a processing job uploads an output to Amazon S3.
@@ -144,7 +142,7 @@ export interface ExperimentConfig {
 }
 
 /** The task's own fields; see the three exported props below. */
-interface SageMakerCreateProcessingJobOptions {
+interface SageMakerCreateProcessingJobOptions extends SageMakerJobCommonOptions, SageMakerJobNetworkOptions {
   /**
    * The container image the job runs (`tasks.DockerImage.fromEcrRepository`, `fromAsset`, `fromRegistry`, …).
    * The job role may pull it: on its ECR repository only.
@@ -229,49 +227,6 @@ interface SageMakerCreateProcessingJobOptions {
   readonly maxRuntime?: Duration;
 
   /**
-   * The VPC the job runs in.
-   *
-   * @default - no VPC: the job has SageMaker's managed network access
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * The VPC subnets of the job (at most 16); needs `vpc`.
-   *
-   * @default - the VPC's private subnets
-   */
-  readonly subnets?: ec2.SubnetSelection;
-
-  /**
-   * Security groups of the job (1 to 5); needs `vpc`.
-   *
-   * @default - one security group is created (allowing all outbound traffic), reachable through `connections`
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * Whether the container runs without network access (no inbound or outbound calls).
-   *
-   * @default false
-   */
-  readonly enableNetworkIsolation?: boolean;
-
-  /**
-   * Whether traffic between the job's instances is encrypted.
-   *
-   * @default false
-   */
-  readonly enableInterContainerTrafficEncryption?: boolean;
-
-  /**
-   * The role the job runs as. The job-specific grants (S3 locations, keys, image) are added to it when it is
-   * mutable; logging, metrics and VPC permissions are then yours to give.
-   *
-   * @default - a role with least privilege derived from these props (no managed policies)
-   */
-  readonly role?: iam.IRole;
-
-  /**
    * The job's name: a literal (then every execution after the first fails, since job names are unique: a warning
    * says so), a JsonPath value (JSONPath states) or a JSONata expression (JSONata states). IAM is scoped to the
    * name's literal prefix, lower-cased.
@@ -279,13 +234,6 @@ interface SageMakerCreateProcessingJobOptions {
    * @default - `<construct id>-<uuid>`, generated per execution at run time
    */
   readonly processingJobName?: string;
-
-  /**
-   * Tags of the job (at most 50).
-   *
-   * @default - none
-   */
-  readonly tags?: { [key: string]: string };
 
   /**
    * Associates the job with a SageMaker Experiments experiment.
@@ -319,9 +267,6 @@ export interface SageMakerCreateProcessingJobProps extends sfn.TaskStateBaseProp
 const LOCAL_PATH_ROOT = '/opt/ml/processing/';
 const DEFAULT_VOLUME_GIB = 30;
 const DEFAULT_MAX_RUNTIME_SECONDS = 3600;
-const ENV_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const S3_URI = /^(https|s3):\/\/([^/]+)\/?(.*)$/s;
-const TAG_TEXT = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 const EXPERIMENT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$/;
 
 /**
@@ -342,7 +287,7 @@ const EXPERIMENT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$/;
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-sagemaker.html
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateProcessingJob.html
  */
-export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements iam.IGrantable, ec2.IConnectable {
+export class SageMakerCreateProcessingJob extends SageMakerJobTask implements iam.IGrantable, ec2.IConnectable {
   /** A task that uses JSONPath. */
   public static jsonPath(scope: Construct, id: string, props: SageMakerCreateProcessingJobJsonPathProps): SageMakerCreateProcessingJob {
     return new SageMakerCreateProcessingJob(scope, id, props);
@@ -353,44 +298,14 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
     return new SageMakerCreateProcessingJob(scope, id, { ...props, queryLanguage: sfn.QueryLanguage.JSONATA });
   }
 
-  private static readonly SUPPORTED_INTEGRATION_PATTERNS: readonly sfn.IntegrationPattern[] = [
-    REQUEST_RESPONSE,
-    RUN_JOB,
-  ];
-
-  /** The role the processing job runs as. */
-  public readonly role: iam.IRole;
-
-  /** The job role: grant it access to anything else the job reads or writes. */
-  public readonly grantPrincipal: iam.IPrincipal;
-
   /** The job's security groups (empty without a VPC). */
   public readonly connections: ec2.Connections;
 
-  protected readonly taskMetrics?: sfn.TaskMetricsConfig;
-  protected readonly taskPolicies?: iam.PolicyStatement[];
-
-  private readonly integrationPattern: sfn.IntegrationPattern;
-  private readonly resourceArn: string;
-  private readonly jobName: JobName;
-  private readonly request: Record<string, any>;
-  private readonly stateMachineStatements: StatementSpec[];
-
   constructor(scope: Construct, id: string, props: SageMakerCreateProcessingJobProps) {
-    super(scope, id, props);
-    this.integrationPattern = validatePattern(
-      this,
-      props.integrationPattern ?? RUN_JOB,
-      SageMakerCreateProcessingJob.SUPPORTED_INTEGRATION_PATTERNS,
-    );
-    this.resourceArn = integrationResourceArn('sagemaker', PROCESSING_JOB.createApi, this.integrationPattern);
+    super(scope, id, props, PROCESSING_JOB, props.processingJobName);
     this.validateProps(props);
-    this.jobName = JobName.of(this, PROCESSING_JOB, 'processingJobName', props.processingJobName);
 
-    // The job role, and the request fields whose binding grants it access.
-    const jobRole = new JobRole(this, 'Role', PROCESSING_JOB, props.role);
-    this.role = jobRole.role;
-    this.grantPrincipal = jobRole.role;
+    const jobRole = this._jobRole;
 
     const imageUri = jobRole.bindImage(props.image);
     checkLength(this, 'image', imageUri, 1, 255);
@@ -426,20 +341,8 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
     if (props.outputEncryptionKey) jobRole.encryptOutputWith(props.outputEncryptionKey);
     if (props.volumeEncryptionKey) jobRole.encryptVolumesWith(props.volumeEncryptionKey);
 
-    // Networking.
-    let vpcConfig: { SecurityGroupIds: string[]; Subnets: string[] } | undefined;
-    if (props.vpc) {
-      const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
-      checkCount(this, 'subnets', subnetIds, 1, 16);
-      const securityGroups = props.securityGroups ?? [
-        new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `SageMaker processing job run by ${this.node.path}` }),
-      ];
-      this.connections = new ec2.Connections({ securityGroups });
-      jobRole.attachToVpc(props.vpc, subnetIds, securityGroups);
-      vpcConfig = { SecurityGroupIds: securityGroups.map((sg) => sg.securityGroupId), Subnets: subnetIds };
-    } else {
-      this.connections = new ec2.Connections();
-    }
+    const network = attachJobNetwork(this, PROCESSING_JOB, jobRole, props);
+    this.connections = network.connections;
     jobRole.finish();
 
     const networkConfig = {
@@ -447,11 +350,10 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
         ? { EnableInterContainerTrafficEncryption: props.enableInterContainerTrafficEncryption }
         : {}),
       ...(props.enableNetworkIsolation !== undefined ? { EnableNetworkIsolation: props.enableNetworkIsolation } : {}),
-      ...(vpcConfig ? { VpcConfig: vpcConfig } : {}),
+      ...(network.vpcConfig ? { VpcConfig: network.vpcConfig } : {}),
     };
-    const tags = Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
 
-    const request: Record<string, any> = {
+    const request = this._setRequest({
       RoleArn: this.role.roleArn,
       AppSpecification: {
         ImageUri: imageUri,
@@ -466,7 +368,7 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
       ProcessingResources: {
         ClusterConfig: {
           InstanceCount: props.instanceCount ?? 1,
-          InstanceType: renderInstanceType(props.instanceType),
+          InstanceType: renderInstanceType(props.instanceType, 'ml.m5.xlarge'),
           VolumeSizeInGB: props.volumeSize ? props.volumeSize.toGibibytes() : DEFAULT_VOLUME_GIB,
           ...(props.volumeEncryptionKey ? { VolumeKmsKeyId: props.volumeEncryptionKey.keyArn } : {}),
         },
@@ -474,37 +376,9 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
       StoppingCondition: { MaxRuntimeInSeconds: props.maxRuntime ? props.maxRuntime.toSeconds() : DEFAULT_MAX_RUNTIME_SECONDS },
       ...(Object.keys(networkConfig).length > 0 ? { NetworkConfig: networkConfig } : {}),
       ...(props.experimentConfig ? { ExperimentConfig: renderExperimentConfig(props.experimentConfig) } : {}),
-      ...(tags.length > 0 ? { Tags: tags } : {}),
-    };
-    this.request = mergeRequestFields(this, 'additionalRequestFields', { ProcessingJobName: '', ...request }, props.additionalRequestFields);
-    delete this.request.ProcessingJobName;
-    this.validateMergedRequest();
-
-    this.stateMachineStatements = jobTaskStatements(this, {
-      kind: PROCESSING_JOB,
-      integrationPattern: this.integrationPattern,
-      name: this.jobName.shape,
-      passedRoles: [this.role],
-      tagged: this.request.Tags !== undefined || this.request['Tags.$'] !== undefined,
-    });
-  }
-
-  /**
-   * Registers this task's state machine statements, merged per (actions, conditions) with those of every other
-   * task of the graph: N jobs add N resources to a few statements instead of N copies of each statement.
-   */
-  protected whenBoundToGraph(graph: sfn.StateGraph): void {
-    super.whenBoundToGraph(graph);
-    registerMergedStatements(graph, this.stateMachineStatements);
-  }
-
-  /** @internal */
-  protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
-    const queryLanguage = this.queryLanguage ?? topLevelQueryLanguage ?? JSON_PATH;
-    return {
-      Resource: this.resourceArn,
-      ...this._renderParametersOrArguments({ ...this.jobName.renderField(PROCESSING_JOB.nameField, queryLanguage), ...this.request }, queryLanguage),
-    };
+      ...tagsField(props.tags),
+    }, props.additionalRequestFields, [this.role]);
+    this.validateMergedRequest(request);
   }
 
   private validateProps(props: SageMakerCreateProcessingJobProps): void {
@@ -514,16 +388,7 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
 
     checkStringList(this, 'containerEntrypoint', props.containerEntrypoint, 1, 100, 256);
     checkStringList(this, 'containerArguments', props.containerArguments, 1, 100, 256);
-
-    if (props.environment && !isUnresolved(props.environment)) {
-      const entries = Object.entries(props.environment);
-      if (entries.length > 100) invalid(this, 'environment', 'at most 100 variables', `${entries.length} variables`);
-      for (const [key, value] of entries) {
-        checkLength(this, `environment key ${JSON.stringify(key)}`, key, 1, 256);
-        checkPattern(this, `environment key ${JSON.stringify(key)}`, key, ENV_KEY, `a name matching ${ENV_KEY.source}`);
-        checkLength(this, `environment.${key}`, value, 0, 256);
-      }
-    }
+    checkEnvironment(this, props.environment, { maxVariables: 100, maxKeyLength: 256, maxValueLength: 256 });
 
     const inputs = props.processingInputs ?? [];
     checkCount(this, 'processingInputs', inputs, 0, 10);
@@ -554,23 +419,8 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
       invalid(this, 'outputEncryptionKey', 'given only with processingOutputs (it encrypts them)', 'a key and no outputs');
     }
 
-    if (!props.vpc) {
-      if (props.subnets) invalid(this, 'subnets', 'given only with vpc', 'subnets without a vpc');
-      if (props.securityGroups) invalid(this, 'securityGroups', 'given only with vpc', 'security groups without a vpc');
-    }
-    checkCount(this, 'securityGroups', props.securityGroups, 1, 5);
-
-    if (props.tags && !isUnresolved(props.tags)) {
-      const entries = Object.entries(props.tags);
-      if (entries.length > 50) invalid(this, 'tags', 'at most 50 tags', `${entries.length} tags`);
-      for (const [key, value] of entries) {
-        checkLength(this, `tags key ${JSON.stringify(key)}`, key, 1, 128);
-        checkPattern(this, `tags key ${JSON.stringify(key)}`, key, TAG_TEXT, 'letters, digits, spaces and _.:/=+-@');
-        if (isLiteral(key) && key.toLowerCase().startsWith('aws:')) invalid(this, `tags key ${JSON.stringify(key)}`, 'a key not starting with "aws:" (reserved)', key);
-        checkLength(this, `tags.${key}`, value, 0, 256);
-        checkPattern(this, `tags.${key}`, value, TAG_TEXT, 'letters, digits, spaces and _.:/=+-@');
-      }
-    }
+    checkNetworkProps(this, props);
+    checkTags(this, props.tags);
 
     const experiment = props.experimentConfig ?? {};
     for (const field of ['experimentName', 'trialName', 'trialComponentDisplayName', 'runName'] as const) {
@@ -580,24 +430,18 @@ export class SageMakerCreateProcessingJob extends sfn.TaskStateBase implements i
   }
 
   /** Bounds that also count what `additionalRequestFields` appended. */
-  private validateMergedRequest(): void {
-    const inputs = this.request.ProcessingInputs;
+  private validateMergedRequest(request: Record<string, any>): void {
+    const inputs = request.ProcessingInputs;
     if (Array.isArray(inputs) && !isUnresolved(inputs)) {
       checkCount(this, 'processingInputs and additionalRequestFields.ProcessingInputs', inputs, 0, 10);
       checkUnique(this, 'additionalRequestFields.ProcessingInputs[].InputName', inputs.map((i: any) => i?.InputName).filter((n: unknown) => typeof n === 'string'));
     }
-    const outputs = this.request.ProcessingOutputConfig?.Outputs;
+    const outputs = request.ProcessingOutputConfig?.Outputs;
     if (Array.isArray(outputs) && !isUnresolved(outputs)) {
       checkCount(this, 'processingOutputs and additionalRequestFields.ProcessingOutputConfig.Outputs', outputs, 0, 10);
       checkUnique(this, 'additionalRequestFields.ProcessingOutputConfig.Outputs[].OutputName', outputs.map((o: any) => o?.OutputName).filter((n: unknown) => typeof n === 'string'));
     }
   }
-}
-
-function checkStringList(scope: Construct, prop: string, items: string[] | undefined, min: number, max: number, maxLength: number): void {
-  if (items === undefined || isUnresolved(items)) return;
-  checkCount(scope, prop, items, min, max);
-  items.forEach((item, i) => checkLength(scope, `${prop}[${i}]`, item, 0, maxLength));
 }
 
 function checkLocalPath(scope: Construct, prop: string, path: string | undefined): void {
@@ -608,11 +452,6 @@ function checkLocalPath(scope: Construct, prop: string, path: string | undefined
   checkLength(scope, prop, path, 1, 256);
 }
 
-function checkS3Uri(scope: Construct, prop: string, uri: string): void {
-  checkLength(scope, prop, uri, 1, 1024);
-  checkPattern(scope, prop, uri, S3_URI, 'an s3:// or https:// URI');
-}
-
 function defaultLocalPath(scope: Construct, prop: string, kind: 'input' | 'output', name: string): string {
   if (isDynamic(name)) {
     invalid(scope, `${prop}.localPath`, `given when the ${kind} name is only known at run time`, 'undefined');
@@ -620,13 +459,6 @@ function defaultLocalPath(scope: Construct, prop: string, kind: 'input' | 'outpu
   const path = `${LOCAL_PATH_ROOT}${kind}/${name}`;
   checkLocalPath(scope, `${prop}.localPath (default, from the ${kind} name)`, path);
   return path;
-}
-
-function renderInstanceType(instanceType: ec2.InstanceType | undefined): string {
-  if (instanceType === undefined) return 'ml.m5.xlarge';
-  const type = instanceType.toString();
-  if (isDynamic(type) || type.startsWith('ml.')) return type;
-  return `ml.${type}`;
 }
 
 function renderExperimentConfig(config: ExperimentConfig): Record<string, string> {

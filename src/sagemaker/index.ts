@@ -1,1 +1,3 @@
 export * from './create-processing-job';
+export * from './create-hyper-parameter-tuning-job';
+export * from './create-labeling-job';

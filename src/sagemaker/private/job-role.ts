@@ -8,6 +8,7 @@ import { SageMakerJobKind } from './job-kind';
 import { isEncodedJsonPath, isUnresolved, PARTITION } from './refs';
 import { addMergedStatementsToRole, specOf, StatementSet, StatementSpec } from './statements';
 import { isJsonata } from '../../private/expressions';
+import { passRoleStatement } from '../../private/iam';
 
 /**
  * The execution role of a SageMaker job, with least privilege derived from what the job touches.
@@ -16,22 +17,28 @@ import { isJsonata } from '../../private/expressions';
  * `tasks.DockerImage` (so every kind of location and image they support works), but their grants are recorded
  * rather than applied, then narrowed:
  *
- * - read location `s3://b/p`: `s3:GetObject` on `b/p*` and `s3:ListBucket` on `b` for keys under `p` only
- *   (aws-cdk-lib's `grantRead` would give `s3:GetObject*`, `s3:GetBucket*`, `s3:List*` on the whole bucket);
+ * - read location `s3://b/p`: `s3:GetObject` on `b/p*` (or on the folder holding `p`, for a manifest whose data
+ *   sits beside it) and `s3:ListBucket` on `b` for keys under `p` only (aws-cdk-lib's `grantRead` would give
+ *   `s3:GetObject*`, `s3:GetBucket*`, `s3:List*` on the whole bucket);
  * - write location: `s3:PutObject` on `b/p*` (instead of `grantWrite`'s delete, tagging, retention, …);
+ * - for kinds whose service documents bucket-level checks (Ground Truth): `s3:ListBucket` and
+ *   `s3:GetBucketLocation` on each bucket instead of the prefix-conditioned listing;
  * - the bucket's KMS key: `kms:Decrypt` to read, `kms:GenerateDataKey` and `kms:Decrypt` (multipart upload) to
  *   write;
  * - an ECR image: pull on that repository only (also for `DockerImage.fromRegistry` with an ECR URI, which
  *   aws-cdk-lib does not grant at all);
  * - a location or image known only at run time keeps aws-cdk-lib's own grant (`*`, it cannot be narrower).
  *
- * A role created here also gets what every job of the kind needs (its log group, its metric namespace, ECR
- * authorization) and, with a VPC, the ENI permissions SageMaker documents, scoped to the job's subnets, security
- * groups and VPC where the action allows it. No managed policies. The statements go into one inline policy, so a
- * job adds one CloudFormation resource (the role), not two.
+ * - the job's own Lambda functions: `lambda:InvokeFunction` on exactly those; passing itself to SageMaker (jobs
+ *   that start jobs of their own) in a separate policy.
  *
- * With a role given by the user, only the job-specific grants (S3, KMS, image) are added to it, as aws-cdk-lib's
- * own SageMaker tasks do; an immutable role is left alone.
+ * A role created here also gets what every job of the kind needs (its log group, its metric namespaces, ECR
+ * authorization when it runs images) and, with a VPC, the ENI permissions SageMaker documents, scoped to the job's
+ * subnets, security groups and VPC where the action allows it. No managed policies. The statements go into one
+ * inline policy, so a job adds one CloudFormation resource (the role), not two.
+ *
+ * With a role given by the user, only the job-specific grants (S3, KMS, image, functions) are added to it, as
+ * aws-cdk-lib's own SageMaker tasks do; an immutable role is left alone.
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html
  */
@@ -44,6 +51,7 @@ export class JobRole {
   private readonly recorder: StatementRecorder;
   private readonly stack: Stack;
   private finished = false;
+  private passesItself = false;
 
   constructor(scope: Construct, id: string, private readonly kind: SageMakerJobKind, role?: iam.IRole) {
     this.stack = Stack.of(scope);
@@ -63,14 +71,19 @@ export class JobRole {
     this.recorder = new StatementRecorder(this.role);
   }
 
-  /** Binds an S3 location the job reads; returns its URI. */
-  public bindRead(location: tasks.S3Location): string {
-    return this.bindS3(location, 'read');
+  /**
+   * Binds an S3 location the job reads; returns its URI.
+   *
+   * @param folder grant the whole folder holding the location (its key up to the last `/`) rather than the key
+   * prefix: for a manifest whose data objects sit beside it.
+   */
+  public bindRead(location: tasks.S3Location, folder: boolean = false): string {
+    return this.bindS3(location, 'read', folder);
   }
 
   /** Binds an S3 location the job writes; returns its URI. */
   public bindWrite(location: tasks.S3Location): string {
-    return this.bindS3(location, 'write');
+    return this.bindS3(location, 'write', false);
   }
 
   /** Binds the job's image (pull on its repository); returns its URI. */
@@ -102,6 +115,19 @@ export class JobRole {
   /** The job's storage volumes are encrypted with `key`: SageMaker creates a grant for the volume. */
   public encryptVolumesWith(key: kms.IKey): void {
     this.statements.add({ actions: ['kms:CreateGrant'], resources: [key.keyArn] });
+  }
+
+  /** The job invokes a Lambda function of yours (e.g. a Ground Truth pre-annotation function). */
+  public allowInvoke(functionArn: string): void {
+    this.statements.add({ actions: ['lambda:InvokeFunction'], resources: [functionArn] });
+  }
+
+  /**
+   * The job passes its own role on to SageMaker (e.g. the training and inference jobs of automated labeling). Kept
+   * out of the role's inline policy: a role's own ARN inside its inline policy is a circular reference.
+   */
+  public allowPassingItself(): void {
+    this.passesItself = true;
   }
 
   /**
@@ -145,6 +171,7 @@ export class JobRole {
   public finish(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.passesItself) this.role.addToPrincipalPolicy(passRoleStatement([this.role], 'sagemaker.amazonaws.com'));
     if (this.document) {
       this.document.addStatements(...this.statements.toPolicyStatements());
     } else {
@@ -158,7 +185,7 @@ export class JobRole {
     return this.statements.specs();
   }
 
-  private bindS3(location: tasks.S3Location, access: 'read' | 'write'): string {
+  private bindS3(location: tasks.S3Location, access: 'read' | 'write', folder: boolean): string {
     const recorded = this.recorder.record(() => location.bind({ grantPrincipal: this.recorder }, { forReading: access === 'read', forWriting: access === 'write' }).uri);
     const parsed = parseS3Uri(recorded.value);
     if (!parsed) {
@@ -170,16 +197,17 @@ export class JobRole {
     const recordedS3 = recorded.specs.find((s) => s.actions.every((a) => a.startsWith('s3:')));
     const bucketArn = recordedS3?.resources.find((r) => recordedS3.resources.some((o) => o.startsWith(`${r}/`)))
       ?? `arn:${PARTITION}:s3:::${parsed.bucket}`;
-    const objects = `${bucketArn}/${parsed.prefix}*`;
-    if (access === 'read') {
-      this.statements.add(
-        { actions: ['s3:GetObject'], resources: [objects] },
-        parsed.prefix === ''
-          ? { actions: ['s3:ListBucket'], resources: [bucketArn] }
-          : { actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${parsed.prefix}*`] } }, unionConditionValues: true },
-      );
-    } else {
-      this.statements.add({ actions: ['s3:PutObject'], resources: [objects] });
+    const prefix = folder ? parsed.prefix.slice(0, parsed.prefix.lastIndexOf('/') + 1) : parsed.prefix;
+    const objects = `${bucketArn}/${prefix}*`;
+    this.statements.add(access === 'read'
+      ? { actions: ['s3:GetObject'], resources: [objects] }
+      : { actions: ['s3:PutObject'], resources: [objects] });
+    if (this.kind.bucketAccess === 'bucket') {
+      this.statements.add({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucketArn] });
+    } else if (access === 'read') {
+      this.statements.add(prefix === ''
+        ? { actions: ['s3:ListBucket'], resources: [bucketArn] }
+        : { actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } }, unionConditionValues: true });
     }
     for (const spec of recorded.specs) {
       if (spec.actions.every((a) => a.startsWith('s3:'))) continue; // replaced above
@@ -195,6 +223,7 @@ export class JobRole {
 
   private baseStatements(): StatementSpec[] {
     const logGroup = this.stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: this.kind.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const namespaces = this.kind.metricNamespaces;
     return [
       {
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
@@ -205,10 +234,10 @@ export class JobRole {
         // the namespace condition keeps the job to its own metrics.
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': this.kind.metricNamespace } },
+        conditions: { StringEquals: { 'cloudwatch:namespace': namespaces.length === 1 ? namespaces[0] : [...namespaces] } },
       },
       // ecr:GetAuthorizationToken only accepts '*' (no resource types in the Service Authorization Reference).
-      { actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+      ...(this.kind.pullsImages ? [{ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }] : []),
     ];
   }
 }

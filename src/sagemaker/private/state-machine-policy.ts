@@ -36,7 +36,8 @@ export interface JobTaskPolicyOptions {
  * - `sagemaker:ListTags`: listed by the developer guide's policy for every pattern; there on `*`, here on the job
  *   ARN (the reference allows the `<kind>-job` resource type).
  * - `.sync` only: `events:PutTargets`, `events:PutRule`, `events:DescribeRule` on the managed rule
- *   `StepFunctionsGetEventsForSageMaker<Kind>sRule`.
+ *   `StepFunctionsGetEventsForSageMaker<Kind>JobsRule` (for labeling jobs, whose rule AWS does not name, the
+ *   pattern `StepFunctionsGetEventsForSageMaker*`: see `LABELING_JOB`).
  * - `iam:PassRole` on the passed roles only, to `sagemaker.amazonaws.com` only.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html
