@@ -162,6 +162,7 @@ export class JobRole {
           'ec2:DescribeSubnets',
           'ec2:DescribeVpcs',
         ],
+        // no resource-level permissions usable for these actions (see above): '*' is the only resource
         resources: ['*'],
       },
     );
