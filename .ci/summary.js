@@ -18,6 +18,14 @@ for (const file of process.argv.slice(2)) {
     const skip = (text.match(/<skipped\s*\/>/g) || []).length;
     console.log(`${file}: ${tests - fail - skip} passed, ${fail} failed, ${skip} skipped`);
     passed += tests - fail - skip; failed += fail; skipped += skip;
+  } else if (text.includes('Snapshot Results:')) {
+    // integ-runner's snapshot check, at the end of `npm test`: "Tests:    3 passed, 3 total" after "Snapshot Results:"
+    const after = text.slice(text.lastIndexOf('Snapshot Results:'));
+    const m = /Tests:\s+(?:(\d+) failed, )?(\d+) passed, (\d+) total/.exec(after);
+    if (!m) { console.error(`summary: no integ-runner result in ${file}`); failed += 1; continue; }
+    const fail = m[1] ? +m[1] : +m[3] - +m[2];
+    console.log(`${file} (integ snapshots): ${m[2]} passed, ${fail} failed`);
+    passed += +m[2]; failed += fail;
   } else {
     const line = text.split('\n').reverse().find((l) => /\d+ passed/.test(l)) || '';
     const p = /(\d+) passed/.exec(line); const f = /(\d+) failed/.exec(line); const s = /(\d+) skipped/.exec(line);
