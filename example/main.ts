@@ -9,7 +9,7 @@ import * as path from 'path';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { buildExampleApp } from './app';
 import { simulatedServices } from './services';
-import { collectPolicyStatements, consoleTracer, renderStateMachine, runWorkflow, validateAsl } from '../test/support';
+import { collectPolicyStatements, consoleTracer, renderIntrinsics, renderStateMachine, runWorkflow, validateAsl } from '../test/support';
 
 const input = {
   requestedBy: 'example',
@@ -50,30 +50,13 @@ function printIamTable(stack: Stack): void {
     console.log(`\n  ${(pathOf.get(roleId) ?? roleId).replace(/\/Resource$/, '')}`);
     for (const statement of statements) {
       const actions = (statement.Action ?? []).join(', ');
-      const resources = ([] as unknown[]).concat(statement.Resource ?? []).map(pretty).join(' ');
-      const condition = statement.Condition ? `  if ${pretty(statement.Condition)}` : '';
+      const resources = ([] as unknown[]).concat(renderIntrinsics(statement.Resource ?? [])).join(' ');
+      const condition = statement.Condition ? `  if ${JSON.stringify(renderIntrinsics(statement.Condition))}` : '';
       console.log(`    ${actions} -> ${resources}${condition}`);
     }
   }
 }
 
-/** An intrinsic as readable text: `${Logical.Attr}`, with the partition and pseudo parameters filled in. */
-function pretty(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(pretty).join(',');
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, any>;
-    if (v.Ref === 'AWS::Partition') return 'aws';
-    if (v.Ref === 'AWS::Region') return 'us-east-1';
-    if (v.Ref === 'AWS::AccountId') return '123456789012';
-    if (v.Ref === 'AWS::URLSuffix') return 'amazonaws.com';
-    if (typeof v.Ref === 'string') return `\${${v.Ref}}`;
-    if (v['Fn::GetAtt']) return `\${${v['Fn::GetAtt'].join('.')}}`;
-    if (v['Fn::Join']) return v['Fn::Join'][1].map(pretty).join(v['Fn::Join'][0]);
-    return JSON.stringify(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'object' ? JSON.parse(JSON.stringify(x, (_k, y) => (y && typeof y === 'object' && !Array.isArray(y) && (y.Ref || y['Fn::GetAtt'] || y['Fn::Join']) ? pretty(y) : y))) : x])));
-  }
-  return String(value);
-}
 
 main().catch((err) => {
   console.error(err);

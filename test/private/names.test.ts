@@ -1,6 +1,7 @@
 import { App, Aws, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { nameShape, readablePrefix, scopedNameArn, uniqueRuntimeName } from '../../src/private';
+import { renderIntrinsics } from '../support';
 
 function stack(): Stack {
   return new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -8,9 +9,7 @@ function stack(): Stack {
 
 /** Resolve an ARN with the partition filled in, for readable assertions. */
 function arnOf(s: Stack, arn: string): string {
-  const resolved = s.resolve(arn);
-  if (typeof resolved === 'string') return resolved;
-  return resolved['Fn::Join'][1].map((p: unknown) => (typeof p === 'string' ? p : 'aws')).join('');
+  return renderIntrinsics(s.resolve(arn));
 }
 
 const SCOPE = { service: 'sagemaker', resource: 'processing-job', lowerCase: true };

@@ -1,8 +1,8 @@
-import { Duration, Size, Stack, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_s3 as s3, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
+import { Duration, Size, aws_ec2 as ec2, aws_iam as iam, aws_kms as kms, aws_s3 as s3, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { helloWorldProps } from './fixtures';
 import { DATA_BUCKET, TRAIN_IMAGE, TUNING_RANGES, dataLocation, tuningProps } from './fixtures-jobs';
-import { JOB_ROLE_JUSTIFIED, arnsOf } from './helpers';
+import { JOB_ROLE_JUSTIFIED, arnsOf, renderTask } from './helpers';
 import {
   HyperParameterRange,
   HyperParameterScalingType,
@@ -46,12 +46,7 @@ function smallestRequest(roleId: string) {
   };
 }
 
-function render(make: (scope: Stack) => SageMakerCreateHyperParameterTuningJob, opts: { queryLanguage?: sfn.QueryLanguage } = {}) {
-  let task!: SageMakerCreateHyperParameterTuningJob;
-  const { definition, stack } = renderChainable((scope) => (task = make(scope as Stack)), opts);
-  expectValidAsl(definition);
-  return { state: definition.States[task.stateId], definition, task, stack };
-}
+const render = renderTask;
 
 describe('exact ASL: both integration patterns × both query languages', () => {
   test('RUN_JOB (.sync, the default), JSONPath', () => {

@@ -1,7 +1,7 @@
-import { Duration, Stack, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_s3 as s3, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
+import { Duration, aws_iam as iam, aws_kms as kms, aws_lambda as lambda, aws_s3 as s3, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ACS_BOUNDING_BOX, DATA_BUCKET, PRE_BOUNDING_BOX, PUBLIC_WORKTEAM_ARN, WORKTEAM_ARN, dataLocation, labelingProps } from './fixtures-jobs';
-import { JOB_ROLE_JUSTIFIED, arnsOf } from './helpers';
+import { JOB_ROLE_JUSTIFIED, arnsOf, renderTask } from './helpers';
 import {
   LabelingContentClassifier,
   LabelingFunction,
@@ -40,12 +40,7 @@ function boundingBoxRequest(roleId: string) {
   };
 }
 
-function render(make: (scope: Stack) => SageMakerCreateLabelingJob, opts: { queryLanguage?: sfn.QueryLanguage } = {}) {
-  let task!: SageMakerCreateLabelingJob;
-  const { definition, stack } = renderChainable((scope) => (task = make(scope as Stack)), opts);
-  expectValidAsl(definition);
-  return { state: definition.States[task.stateId], definition, task, stack };
-}
+const render = renderTask;
 
 describe('exact ASL: both integration patterns × both query languages', () => {
   test('RUN_JOB (.sync, the default), JSONPath', () => {

@@ -1,9 +1,9 @@
 import { Duration, Size, Stack, aws_ec2 as ec2, aws_iam as iam, aws_s3 as s3, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HELLO_WORLD_IMAGE, helloWorldProps, pipelineFixture, pipelineProps } from './fixtures';
-import { JOB_ROLE_JUSTIFIED, arnsOf, renderValue } from './helpers';
+import { JOB_ROLE_JUSTIFIED, arnsOf } from './helpers';
 import { SageMakerCreateProcessingJob, SageMakerCreateProcessingJobProps } from '../../src';
-import { expectLeastPrivilegeIam, expectValidAsl, logicalIdOf, newTestStack, renderChainable, renderState, statementsForRole } from '../support';
+import { expectLeastPrivilegeIam, expectValidAsl, logicalIdOf, newTestStack, renderChainable, renderIntrinsics, renderState, statementsForRole } from '../support';
 
 const SYNC = 'arn:aws:states:::sagemaker:createProcessingJob.sync';
 const REQUEST_RESPONSE = 'arn:aws:states:::sagemaker:createProcessingJob';
@@ -423,7 +423,7 @@ describe('IAM on the state machine role, per pattern', () => {
     expect(passRoles.map((st: any) => st.Resource.length)).toEqual([50, 50, 50, 50]);
     expect(statements.filter((st: any) => [].concat(st.Action).includes('events:PutRule' as never))).toHaveLength(1);
     // Sizes as IAM counts them: no whitespace, intrinsics resolved (a role ARN as CloudFormation names it).
-    const size = (doc: any) => JSON.stringify(renderValue(doc)).replace(/\$\{(\w+)\.Arn\}/g, 'arn:aws:iam::123456789012:role/TestStack-$1-ABCDEFGHIJKL').length;
+    const size = (doc: any) => JSON.stringify(renderIntrinsics(doc)).replace(/\$\{(\w+)\.Arn\}/g, 'arn:aws:iam::123456789012:role/TestStack-$1-ABCDEFGHIJKL').length;
     const inline = documents.filter((d) => d.Type === 'AWS::IAM::Policy').map((d) => size(d.Properties.PolicyDocument));
     const managed = documents.filter((d) => d.Type === 'AWS::IAM::ManagedPolicy').map((d) => size(d.Properties.PolicyDocument));
     expect(inline.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_240);

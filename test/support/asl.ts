@@ -257,30 +257,43 @@ function renderDefinition(logicalId: string, properties: Record<string, any>): a
   }
 }
 
+/**
+ * Any synthesized CloudFormation value (a statement, a condition, an ARN…) with its intrinsics rendered as text,
+ * as in rendered definitions: `Fn::Join` → the joined text, `Fn::GetAtt` → `${Id.Attr}`, `Ref` → `${Id}`, pseudo
+ * parameters → {@link PSEUDO_PARAMETERS}. Other objects and arrays are rendered member by member.
+ */
+export function renderIntrinsics(value: any): any {
+  if (Array.isArray(value)) return value.map(renderIntrinsics);
+  if (value === null || typeof value !== 'object') return value;
+  const text = intrinsicText(value, (part) => renderIntrinsics(part));
+  if (text !== undefined) return text;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderIntrinsics(v)]));
+}
+
+/** `Ref`, `Fn::GetAtt` or `Fn::Join` as text (parts rendered by `part`), or undefined for anything else. */
+function intrinsicText(value: object, part: (p: unknown) => string): string | undefined {
+  const entries = Object.entries(value);
+  if (entries.length !== 1) return undefined;
+  const [fn, arg] = entries[0];
+  if (fn === 'Ref' && typeof arg === 'string') return PSEUDO_PARAMETERS[arg] ?? `\${${arg}}`;
+  if (fn === 'Fn::GetAtt') {
+    if (Array.isArray(arg) && arg.length === 2 && arg.every((a) => typeof a === 'string')) return `\${${arg[0]}.${arg[1]}}`;
+    if (typeof arg === 'string') return `\${${arg}}`;
+  }
+  if (fn === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+    return arg[1].map(part).join(arg[0]);
+  }
+  return undefined;
+}
+
 /** Renders a string-valued CloudFormation expression; `substitutions` apply to its literal parts. */
 function renderIntrinsic(value: unknown, logicalId: string, substitutions: Record<string, string>): string {
   if (typeof value === 'string') {
     return value.replace(/\$\{([^}]+)\}/g, (whole, key: string) => substitutions[key] ?? whole);
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value);
-    if (entries.length === 1) {
-      const [fn, arg] = entries[0];
-      if (fn === 'Ref' && typeof arg === 'string') {
-        return PSEUDO_PARAMETERS[arg] ?? `\${${arg}}`;
-      }
-      if (fn === 'Fn::GetAtt') {
-        if (Array.isArray(arg) && arg.length === 2 && arg.every((a) => typeof a === 'string')) {
-          return `\${${arg[0]}.${arg[1]}}`;
-        }
-        if (typeof arg === 'string') {
-          return `\${${arg}}`;
-        }
-      }
-      if (fn === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
-        return arg[1].map((part: unknown) => renderIntrinsic(part, logicalId, substitutions)).join(arg[0]);
-      }
-    }
+    const text = intrinsicText(value, (p) => renderIntrinsic(p, logicalId, substitutions));
+    if (text !== undefined) return text;
   }
   throw new Error(
     `renderStateMachine: unsupported CloudFormation expression in ${logicalId}'s definition: ${JSON.stringify(value)} ` +

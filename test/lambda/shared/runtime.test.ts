@@ -42,7 +42,7 @@ describe('withThrottleRetry', () => {
 
   test('after the last attempt fails with the named error', async () => {
     const call = jest.fn().mockRejectedValue(throttled({ name: 'ThrottlingException' }));
-    const error = await withThrottleRetry(options, call).catch((e) => e);
+    const error = (await withThrottleRetry(options, call).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(HandlerError);
     expect(error.name).toBe('Test.Throttled');
     expect(error.message).toBe('DescribeJobs was throttled 3 times: slow down');
