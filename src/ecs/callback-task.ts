@@ -9,12 +9,15 @@ import { Construct, IConstruct } from 'constructs';
 import {
   CdkSfnJobsError,
   checkPattern,
+  containsJsonata,
   effectiveQueryLanguage,
   integrationResourceArn,
   invalid,
   isDynamic,
   isJsonata,
+  jsonataBody,
   passRoleStatement,
+  toJsonataExpression,
   validatePattern,
 } from '../private';
 import { whenStateMachineBound } from './private/bound-state-machine';
@@ -557,10 +560,6 @@ function withoutUndefined<T extends { [key: string]: any }>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
-function jsonataBody(expression: string): string {
-  return expression.trim().slice(2, -2).trim();
-}
-
 /** Keys written as JSONPath templates (`'name.$': '$.path'`), which would reach the container verbatim. */
 function pathTemplateKeys(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(pathTemplateKeys);
@@ -568,19 +567,3 @@ function pathTemplateKeys(value: unknown): string[] {
   return Object.entries(value).flatMap(([k, v]) => [...(k.endsWith('.$') ? [`${k}: ${String(v)}`] : []), ...pathTemplateKeys(v)]);
 }
 
-function containsJsonata(value: unknown): boolean {
-  if (typeof value === 'string') return isJsonata(value);
-  if (Array.isArray(value)) return value.some(containsJsonata);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(containsJsonata);
-  return false;
-}
-
-/** A JSONata expression that builds `value`: literals as JSON, `{% e %}` strings as `(e)`. */
-function toJsonataExpression(value: unknown): string {
-  if (typeof value === 'string') return isJsonata(value) ? `(${jsonataBody(value)})` : JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(toJsonataExpression).join(', ')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${toJsonataExpression(v)}`).join(', ')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}

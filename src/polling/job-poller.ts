@@ -3,13 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { invalid } from '../private';
+import { invalid, jsonataObject, jsonataString } from '../private';
 import { GROWTH_PERCENT, HISTORY_LIMIT, maxSupportedSeconds, pollCost, PollPolicy } from './private/interval';
 import {
   DataPath,
   invokeStatement,
-  jsonataObject,
-  jsonataString,
   LAMBDA_TRANSIENT_ERRORS,
   lambdaInvokeArn,
   LanguageChoice,

@@ -3,5 +3,6 @@ export * from './expressions';
 export * from './handler';
 export * from './iam';
 export * from './integration';
+export * from './jsonata';
 export * from './names';
 export * from './validation';

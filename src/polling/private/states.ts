@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { effectiveQueryLanguage } from '../../private';
+import { effectiveQueryLanguage, jsonataString } from '../../private';
 
 /**
  * States that render per query language at synthesis time.
@@ -61,16 +61,6 @@ export class DataPath {
 
 function jsonataName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !JSONATA_RESERVED.has(name) ? name : `\`${name}\``;
-}
-
-/** A JSONata string literal. */
-export function jsonataString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** A JSONata object constructor from literal keys and JSONata expressions. */
-export function jsonataObject(fields: Record<string, string>): string {
-  return `{${Object.entries(fields).map(([k, v]) => `${jsonataString(k)}: ${v}`).join(', ')}}`;
 }
 
 function pick(fields: PerLanguage, queryLanguage: sfn.QueryLanguage | undefined, top: sfn.QueryLanguage | undefined) {

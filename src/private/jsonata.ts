@@ -1,0 +1,38 @@
+import { isJsonata } from './expressions';
+
+/**
+ * Building JSONata text: the expressions our states render in JSONata mode. One place for the quoting rules.
+ */
+
+/** The expression inside `{% … %}`. */
+export function jsonataBody(expression: string): string {
+  return expression.trim().slice(2, -2).trim();
+}
+
+/** True when `value` (a string, array or object, at any depth) holds a `{% … %}` expression. */
+export function containsJsonata(value: unknown): boolean {
+  if (typeof value === 'string') return isJsonata(value);
+  if (Array.isArray(value)) return value.some(containsJsonata);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(containsJsonata);
+  return false;
+}
+
+/** A JSONata expression that builds `value`: literals as JSON, `{% e %}` strings as `(e)`. */
+export function toJsonataExpression(value: unknown): string {
+  if (typeof value === 'string') return isJsonata(value) ? `(${jsonataBody(value)})` : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(toJsonataExpression).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${toJsonataExpression(v)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** A JSONata string literal. */
+export function jsonataString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A JSONata object constructor from literal keys and JSONata expressions. */
+export function jsonataObject(fields: Record<string, string>): string {
+  return `{${Object.entries(fields).map(([k, v]) => `${jsonataString(k)}: ${v}`).join(', ')}}`;
+}
