@@ -27,9 +27,12 @@ export function toJsonataExpression(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** A JSONata string literal. */
+/**
+ * A JSONata string literal: single-quoted when it needs no escape, else JSON's double-quoted form (JSONata has
+ * JSON's escapes only: a backslash-escaped quote inside single quotes is a syntax error).
+ */
 export function jsonataString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return /['\\\u0000-\u001f]/.test(value) ? JSON.stringify(value) : `'${value}'`;
 }
 
 /** A JSONata object constructor from literal keys and JSONata expressions. */
