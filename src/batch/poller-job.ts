@@ -15,6 +15,7 @@ import {
   invalid,
   isJsonata,
   readablePrefix,
+  withoutUndefined,
 } from '../private';
 
 /**
@@ -333,6 +334,3 @@ function renderContainerOverrides(overrides: tasks.BatchContainerOverrides): Rec
   });
 }
 
-function withoutUndefined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}

@@ -19,6 +19,7 @@ import {
   passRoleStatement,
   toJsonataExpression,
   validatePattern,
+  withoutUndefined,
 } from '../private';
 import { whenStateMachineBound } from './private/bound-state-machine';
 import {
@@ -554,10 +555,6 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
       invalid(this, prop, 'a literal object, or one JSONPath (TaskInput.fromJsonPathAt) in a JSONPath state: JSONPath cannot serialize an object built from several paths', `an object referencing ${paths.join(', ')}`);
     }
   }
-}
-
-function withoutUndefined<T extends { [key: string]: any }>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Keys written as JSONPath templates (`'name.$': '$.path'`), which would reach the container verbatim. */

@@ -26,3 +26,8 @@ export function isDynamic(value: unknown): boolean {
 export function isLiteral<T>(value: T | undefined): value is T {
   return value !== undefined && !isDynamic(value);
 }
+
+/** `obj` without its undefined fields (request objects leave optional fields out rather than null). */
+export function withoutUndefined<T extends { [key: string]: any }>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
