@@ -126,7 +126,7 @@ export function stringMatches(value: string, pattern: string): boolean {
 }
 
 function escapeRegExp(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** An instant: epoch milliseconds of the whole second, and the fraction of that second in nanoseconds. */
@@ -142,7 +142,7 @@ export function parseTimestamp(value: any): Instant | undefined {
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const daysInMonth = utc(year, month, 0, 0, 0, 0).getUTCDate();
   if (day > daysInMonth) return undefined;
   let offsetMinutes = 0;
   if (m[8] !== 'Z') {
@@ -151,9 +151,16 @@ export function parseTimestamp(value: any): Instant | undefined {
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = sign * (oh * 60 + om);
   }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
+  const ms = utc(year, month - 1, day, hour, minute, second).getTime() - offsetMinutes * 60_000;
   const nanos = m[7] ? Number(m[7].padEnd(9, '0')) : 0;
   return [ms, nanos];
+}
+
+/** Date.UTC without its mapping of years 0–99 to 1900–1999. */
+function utc(year: number, monthIndex: number, day: number, hour: number, minute: number, second: number): Date {
+  const date = new Date(Date.UTC(2000, monthIndex, day, hour, minute, second));
+  date.setUTCFullYear(year + date.getUTCFullYear() - 2000);
+  return date;
 }
 
 function compareInstants(a: Instant, b: Instant): number {
