@@ -259,7 +259,9 @@ export function applyResultPath(input: any, result: any, resultPath: string | nu
     const child = Object.prototype.hasOwnProperty.call(container, step) ? container[step] : undefined;
     // A missing member on the way is created as an object; a present one must be an object (or array, for an index).
     const next = child === undefined && k + 1 < steps.length ? (typeof steps[k + 1] === 'number' ? fail() : {}) : child;
-    return { ...container, [step]: place(next, k + 1) };
+    const copy: Record<string, any> = { ...container };
+    copy[step] = place(next, k + 1);
+    return copy;
   };
   return place(input, 0);
 }
