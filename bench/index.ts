@@ -18,7 +18,8 @@
  * Each measurement starts after a full garbage collection; the variants alternate within each repetition.
  *
  * Prints JSON and writes it to bench/results/<timestamp>.json. Options: --sizes 1,50,200 --reps 5
- * --only typed,handwritten (e.g. for `node --cpu-prof`).
+ * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor (default both; `executor` is the
+ * offline executor's benchmark, bench/executor.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -33,6 +34,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { SageMakerCreateProcessingJob } from '../src';
+import { executorBenchmark } from './executor';
 
 type Variant = 'typed' | 'handwritten' | 'typedDefaultRole' | 'upstreamStyle' | 'upstreamStyleMinimized';
 const ALL_VARIANTS: Variant[] = ['typed', 'handwritten', 'typedDefaultRole', 'upstreamStyle', 'upstreamStyleMinimized'];
@@ -247,7 +249,13 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  const suites = (arg('suite') ?? 'synth,executor').split(',');
+  const executor = suites.includes('executor') ? await executorBenchmark() : undefined;
+  if (!suites.includes('synth')) {
+    write({ executor });
+    return;
+  }
   const sizes = (arg('sizes') ?? '1,50,200').split(',').map(Number);
   const variants = (arg('only')?.split(',') as Variant[] | undefined) ?? ALL_VARIANTS;
   const repsFor = (n: number) => Number(arg('reps') ?? (n >= 200 ? 3 : 5));
@@ -284,7 +292,12 @@ function main(): void {
     cpus: os.cpus().length,
     target: 'ratioTypedToHandwritten <= 1.5 at 200 jobs',
     results,
+    executor,
   };
+  write(report);
+}
+
+function write(report: unknown): void {
   const json = JSON.stringify(report, null, 2);
   console.log(json);
   const dir = path.join(__dirname, 'results');
@@ -292,4 +305,4 @@ function main(): void {
   fs.writeFileSync(path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`), json + '\n');
 }
 
-main();
+void main();

@@ -1,0 +1,118 @@
+/**
+ * Offline executor benchmark (part of `npm run bench`; alone: `ts-node --project tsconfig.dev.json bench/executor.ts`).
+ *
+ * - `pollLoop`: a JSONPath Wait → Task → Choice poll loop of N cycles on the virtual clock: transitions per second
+ *   of real time, in JSONPath and in JSONata.
+ * - `thirtyDays`: a job polled every 20 minutes that ends after 30 days (2,160 cycles, ~6,500 transitions): real
+ *   milliseconds for 30 virtual days.
+ * - `awsLocalStepFunctions`: the same JSONPath loop on aws-local-stepfunctions (waits overridden to 0 ms), for the
+ *   ratio of its time to ours.
+ *
+ * Targets: at least 1,000 transitions/s; the 30-day loop under 2 s.
+ */
+import { testing } from '../src';
+import { runWorkflow } from '../test/support/runner';
+
+const START_SECONDS = Date.parse('2026-01-01T00:00:00Z') / 1000;
+
+function pollLoop(language: 'JSONPath' | 'JSONata', waitSeconds: number): any {
+  if (language === 'JSONata') {
+    return {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Wait',
+      States: {
+        'Wait': { Type: 'Wait', Seconds: waitSeconds, Next: 'Check' },
+        'Check': { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'check', Payload: '{% $states.input %}' }, Output: '{% $merge([$states.input, { "status": $states.result.status }]) %}', Next: 'Done?' },
+        'Done?': { Type: 'Choice', Choices: [{ Condition: '{% $states.input.status = "DONE" %}', Next: 'Finished' }], Default: 'Wait' },
+        'Finished': { Type: 'Succeed' },
+      },
+    };
+  }
+  return {
+    StartAt: 'Wait',
+    States: {
+      'Wait': { Type: 'Wait', Seconds: waitSeconds, Next: 'Check' },
+      'Check': { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName': 'check', 'Payload.$': '$' }, ResultSelector: { 'status.$': '$.status' }, ResultPath: '$.check', Next: 'Done?' },
+      'Done?': { Type: 'Choice', Choices: [{ Variable: '$.check.status', StringEquals: 'DONE', Next: 'Finished' }], Default: 'Wait' },
+      'Finished': { Type: 'Succeed' },
+    },
+  };
+}
+
+async function ours(language: 'JSONPath' | 'JSONata', cycles: number, waitSeconds: number): Promise<{ ms: number; transitions: number; events: number; elapsedSeconds: number }> {
+  const wf = testing.Workflow.fromDefinition(pollLoop(language, waitSeconds));
+  const doneAt = cycles * waitSeconds;
+  const began = process.hrtime.bigint();
+  const result = await wf.execute({
+    input: { jobId: 'j-1' },
+    maxTransitions: 1_000_000,
+    taskHandler: { handle: (inv) => ({ result: { status: inv.epochSeconds - START_SECONDS >= doneAt ? 'DONE' : 'RUNNING' } }) },
+  });
+  const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  if (result.status !== 'SUCCEEDED') throw new Error(`benchmark run ${result.status}: ${result.error} ${result.cause}`);
+  return { ms, transitions: result.stateTransitions, events: result.historyEvents, elapsedSeconds: result.elapsedSeconds };
+}
+
+async function theirs(cycles: number): Promise<{ ms: number }> {
+  let calls = 0;
+  const began = process.hrtime.bigint();
+  const result = await runWorkflow(pollLoop('JSONPath', 60), { jobId: 'j-1' }, {
+    services: { Check: () => ({ status: ++calls >= cycles ? 'DONE' : 'RUNNING' }) },
+  });
+  const ms = Number(process.hrtime.bigint() - began) / 1e6;
+  if (result.status !== 'SUCCEEDED') throw new Error(`aws-local-stepfunctions run ${result.status}`);
+  return { ms };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export async function executorBenchmark(reps = 3): Promise<any> {
+  await ours('JSONPath', 20, 60); // warm-up (module loading, JIT)
+  await ours('JSONata', 20, 60);
+  const cycles = 1000;
+  const loop: Record<string, any> = {};
+  for (const language of ['JSONPath', 'JSONata'] as const) {
+    const runs = [];
+    for (let i = 0; i < reps; i++) runs.push(await ours(language, cycles, 60));
+    const ms = median(runs.map((r) => r.ms));
+    loop[language] = {
+      cycles,
+      transitions: runs[0].transitions,
+      historyEvents: runs[0].events,
+      msMedian: Math.round(ms),
+      transitionsPerSecond: Math.round(runs[0].transitions / (ms / 1000)),
+    };
+  }
+  const thirty = [];
+  for (let i = 0; i < reps; i++) thirty.push(await ours('JSONPath', 30 * 72, 1200));
+  await theirs(20);
+  const localRuns = [];
+  for (let i = 0; i < reps; i++) localRuns.push((await theirs(cycles)).ms);
+  const localMs = median(localRuns);
+  return {
+    benchmark: 'offline executor: poll loop (Wait → Task → Choice) on the virtual clock',
+    node: process.version,
+    targets: 'transitionsPerSecond >= 1000; thirtyDays.msMedian < 2000',
+    pollLoop: loop,
+    thirtyDays: {
+      cycles: 30 * 72,
+      waitSeconds: 1200,
+      virtualSeconds: thirty[0].elapsedSeconds,
+      transitions: thirty[0].transitions,
+      historyEvents: thirty[0].events,
+      msMedian: Math.round(median(thirty.map((r) => r.ms))),
+    },
+    awsLocalStepFunctions: {
+      cycles,
+      msMedian: Math.round(localMs),
+      ratioTheirsToOurs: Number((localMs / loop.JSONPath.msMedian).toFixed(2)),
+    },
+  };
+}
+
+if (require.main === module) {
+  void executorBenchmark().then((r) => console.log(JSON.stringify(r, null, 2)));
+}
