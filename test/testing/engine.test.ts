@@ -365,6 +365,39 @@ describe('Parallel and Map', () => {
     expect((await wf.execute({ input: { xs: [1, 2] } })).output).toBe(32);
   });
 
+  test('Parallel in JSONata: Arguments are every branch\'s input; Output sees the results', async () => {
+    const wf = Workflow.fromDefinition(machine({
+      Par: {
+        Type: 'Parallel',
+        Arguments: { n: '{% $states.input.n * 10 %}' },
+        Branches: [
+          machine({ A: { Type: 'Pass', Output: '{% $states.input.n + 1 %}', End: true } }),
+          machine({ B: { Type: 'Pass', Output: '{% $states.input.n + 2 %}', End: true } }),
+        ],
+        Output: '{% $states.result %}',
+        End: true,
+      },
+    }, { QueryLanguage: 'JSONata' }));
+    expect((await wf.execute({ input: { n: 1 } })).output).toEqual([11, 12]);
+  });
+
+  test('Map (JSONPath) with the legacy Parameters and a failing iteration: Map fails with its error at its time', async () => {
+    const wf = Workflow.fromDefinition(machine({
+      M: {
+        Type: 'Map',
+        Parameters: { 'v.$': '$$.Map.Item.Value' },
+        Iterator: machine({ T: { Type: 'Task', Resource: LAMBDA, End: true } }),
+        End: true,
+      },
+    }));
+    const result = await wf.execute({
+      input: [1, 2, 3],
+      taskHandler: handler((inv) => (inv.request.v === 2 ? { error: 'Item.Bad', durationSeconds: 5 } : { result: inv.request.v, durationSeconds: 1 })),
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Item.Bad', elapsedSeconds: 5 });
+    expect(result.states.map((s) => s.path)).toEqual(['', 'M/0', 'M/1']);
+  });
+
   test('variables: branches read outer variables; their assignments stay inside', async () => {
     const wf = Workflow.fromDefinition(machine({
       Set: { Type: 'Pass', Assign: { outer: 'o', shared: 'outer' }, Next: 'M' },
