@@ -44,6 +44,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sfn@~3.1164.0',
     '@aws-sdk/client-batch@~3.1138.0',
     '@aws-sdk/client-ecs@~3.1164.0',
+    '@aws-sdk/client-lambda@~3.1164.0',
     // python API check
     'pyright@~1.1.400',
     // TypeScript 7 breaks ts-jest; jsii brings its own compiler
@@ -79,7 +80,7 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 
 // Lambda handlers: lambda/<name>/index.ts -> assets/lambda/<name>/index/index.js (shipped in the npm package).
 // The AWS SDK v3 comes with the nodejs22.x runtime, so it stays external: nothing else is bundled.
-const HANDLERS = ['batch-poller', 'ecs-task-stopped'];
+const HANDLERS = ['batch-poller', 'ecs-task-stopped', 'execution-stopped'];
 for (const name of HANDLERS) {
   project.bundler.addBundle(`lambda/${name}/index.ts`, {
     platform: 'node',

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { JobPoller, JobPollingOptions } from '../polling';
 import {
   bundledHandler,
+  cancelJobsOnExecutionStop,
   checkCount,
   checkIntegerRange,
   checkPattern,
@@ -218,6 +219,7 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
       maxQueueTime: props.maxQueueTime,
       resultPath: props.resultPath,
       queryLanguage: props.queryLanguage,
+      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
       stateNamePrefix: id,
       errorPrefix: 'BatchPoller',
       checkFunction: fn,
@@ -241,6 +243,10 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
     });
 
     this.submitTask = this.poller.startTask;
+    if (props.cancelJobOnExecutionStop ?? true) {
+      // Terminated directly (TerminateJob), rather than through the check function as for other pollers.
+      cancelJobsOnExecutionStop(this, { kind: 'batch', state: this.submitTask, resource: integrationResourceArn('batch', 'submitJob', sfn.IntegrationPattern.REQUEST_RESPONSE) });
+    }
     this.resultPath = this.poller.resultPath;
     this.startState = this.poller.startState;
     this.endStates = this.poller.endStates;

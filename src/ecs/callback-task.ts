@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, IConstruct } from 'constructs';
 import {
+  cancelJobsOnExecutionStop,
   CdkSfnJobsError,
   checkPattern,
   containsJsonata,
@@ -189,6 +190,19 @@ interface EcsCallbackTaskOptions {
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
    */
   readonly failOnTaskStop?: boolean;
+
+  /**
+   * Stop the ECS task (StopTask) when the execution that started it ends `ABORTED`, `TIMED_OUT` or
+   * `FAILED` before the task called back, as Step Functions does for `ecs:runTask.sync`.
+   *
+   * Adds, once per stack, an EventBridge rule on the stopped executions of the state machines that
+   * contain such states and a small Lambda function that reads the execution's history and stops the
+   * tasks still running (see the README, "What happens when you stop an execution").
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+   * @default true
+   */
+  readonly cancelJobOnExecutionStop?: boolean;
 }
 
 /**
@@ -281,6 +295,10 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
       this.watcher = TaskStoppedWatcher.of(this);
       this.watcher.watch(this.watchedTask());
       this.taskStoppedHandler = this.watcher.handler;
+    }
+
+    if (props.cancelJobOnExecutionStop ?? true) {
+      cancelJobsOnExecutionStop(this, { kind: 'ecs', state: this, resource: integrationResourceArn('ecs', 'runTask', sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN), cluster: props.cluster });
     }
 
     // Once the whole app is built: the checks that need every state machine and every task of the stack.

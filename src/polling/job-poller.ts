@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { invalid, jsonataObject, jsonataString } from '../private';
+import { cancelJobsOnExecutionStop, invalid, jsonataObject, jsonataString } from '../private';
 import { GROWTH_PERCENT, HISTORY_LIMIT, maxSupportedSeconds, pollCost, PollPolicy } from './private/interval';
 import {
   DataPath,
@@ -76,6 +76,19 @@ export interface JobPollingOptions {
    * @default - the state machine's query language (the states render for JSONPath or JSONata accordingly)
    */
   readonly queryLanguage?: sfn.QueryLanguage;
+
+  /**
+   * Cancel the job when the execution that started it ends `ABORTED`, `TIMED_OUT` or `FAILED` while
+   * the job runs, as Step Functions does for `.sync` tasks.
+   *
+   * Adds, once per stack, an EventBridge rule on the stopped executions of the state machines that
+   * contain such states and a small Lambda function that reads the execution's history and cancels
+   * what is still running (see the README, "What happens when you stop an execution").
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+   * @default true
+   */
+  readonly cancelJobOnExecutionStop?: boolean;
 }
 
 /**
@@ -165,8 +178,10 @@ export interface JobPollerProps extends JobPollingOptions {
  * status (any fields; they become the poller's result) and a `poll` object:
  * `{ "outcome": "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "STUCK", "nextPollSeconds": <integer ≥ 1>,
  * "cause": <text for the Fail state, required unless RUNNING or SUCCEEDED> }`. To cancel, it is invoked with
- * `{ "action": "cancel", "job": <its last answer>, "reason": "TIMED_OUT" | "STUCK" }`; its answer is
- * discarded. Deadlines are decided by the function from the policy, so it can use the service's own
+ * `{ "action": "cancel", "job": <its last answer>, "reason": "TIMED_OUT" | "STUCK" | "ABORTED" }`; its answer is
+ * discarded (`ABORTED`: the execution was stopped, timed out or failed; see `cancelJobOnExecutionStop`; the
+ * event then also holds `execution: { executionArn, status }`, and a job that has already ended must not be
+ * an error). Deadlines are decided by the function from the policy, so it can use the service's own
  * timestamps.
  *
  * The loop runs as the single branch of a Parallel state named `<prefix>` whose output is the branch's, so the
@@ -325,6 +340,9 @@ export class JobPoller extends sfn.StateMachineFragment {
     // Parallel with the same error and cause, so the poller can be caught and retried like a task.
     this.parallel = new LanguageParallel(this, 'Parallel', { stateName: prefix, queryLanguage: ql, owner });
     this.parallel.branch(start);
+    if (props.cancelJobOnExecutionStop ?? true) {
+      cancelJobsOnExecutionStop(this, { kind: 'poller', state: start, resource: props.start.resource, checkFunction: props.checkFunction, resultFields: props.start.resultFields });
+    }
 
     this.startTask = start;
     this.checkTask = check;

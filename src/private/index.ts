@@ -7,3 +7,4 @@ export * from './jsonata';
 export * from './names';
 export * from './query-language';
 export * from './validation';
+export * from './abort/cancel-on-stop';

@@ -1,5 +1,5 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,6 +11,7 @@ import {
   collectPolicyStatements,
   expectLeastPrivilegeIam,
   bundledHandlerRuntimeAcknowledgements,
+  executionStoppedAcknowledgements,
   expectNoNagFindings,
   expectValidAsl,
   logicalIdOf,
@@ -30,7 +31,7 @@ function job(scope: Construct, id = 'Train', props: Partial<BatchPollerJobProps>
 
 /** The singleton check function's logical id (the Lambda function resource, not the SingletonFunction wrapper). */
 function checkFunctionId(stack: Stack): string {
-  const ids = Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+  const ids = Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('BatchPollerJob') } }));
   expect(ids).toHaveLength(1);
   return ids[0];
 }
@@ -196,11 +197,12 @@ describe('exact ASL', () => {
     const definition = renderStateMachine(stack);
 
     // THEN
+    // One check function (and log group) for both; beside it, the stack's execution-stopped handler.
     expect(Object.keys(branchStates(definition, 'Train')).filter((n) => n.startsWith('Train: '))).toHaveLength(10);
     expect(Object.keys(branchStates(definition, 'Evaluate')).filter((n) => n.startsWith('Evaluate: '))).toHaveLength(10);
     expect(definition.States.Train.Next).toBe('Evaluate');
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
-    Template.fromStack(stack).resourceCountIs('AWS::Logs::LogGroup', 1);
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 2);
+    Template.fromStack(stack).resourceCountIs('AWS::Logs::LogGroup', 2);
     expectValidAsl(definition);
   });
 
@@ -216,8 +218,8 @@ describe('exact ASL', () => {
       new sfn.StateMachine(scope, 'Machine', { definitionBody: sfn.DefinitionBody.fromChainable(chain) });
     }
 
-    // THEN
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
+    // THEN one check function, and the stack's execution-stopped handler
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 2);
   });
 });
 
@@ -368,6 +370,7 @@ describe('IAM', () => {
         path: '/TestStack/Machine/Role',
       },
       ...bundledHandlerRuntimeAcknowledgements(stack),
+      ...executionStoppedAcknowledgements(),
     ]);
   });
 });

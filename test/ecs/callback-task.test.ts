@@ -449,8 +449,8 @@ describe('IAM', () => {
     const handlerStatements = statementsForRole(stack, first.taskStoppedHandler!.role!);
     expect(handlerStatements.filter((s) => s.Action?.includes('states:SendTaskFailure'))).toHaveLength(1);
     expect(first.taskStoppedHandler).toBe(second.taskStoppedHandler);
-    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 1);
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: { source: ['aws.ecs'] } }, 1);
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Ecs.TaskStopped') }, 1);
   });
 
   test('the same task definition in two state machines: one statement per state machine', () => {
@@ -580,7 +580,7 @@ describe('crash safety', () => {
 
     // THEN
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: { source: ['aws.ecs'] } }, 1);
     const familyPrefix = (family: string) => ({
       prefix: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecs:us-east-1:123456789012:task-definition/${family}:`]] },
     });
@@ -638,8 +638,8 @@ describe('crash safety', () => {
   test('failOnTaskStop: false adds no rule and no function', () => {
     const stack = newTestStack();
     renderChainable(fargateTask(stack, { failOnTaskStop: false }));
-    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 0);
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 0);
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: { source: ['aws.ecs'] } }, 0);
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Ecs.TaskStopped') }, 0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { App, RemovalPolicy, Stack, aws_ec2 as ec2, aws_logs as logs, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
 import { fargateFixture } from './fixtures';
 import { EcsCallbackTask } from '../../src';
-import { NagAcknowledgement, TEST_ENV, bundledHandlerRuntimeAcknowledgements, expectLeastPrivilegeIam, expectNoNagFindings, nagFindings, statementsForRole } from '../support';
+import { NagAcknowledgement, TEST_ENV, bundledHandlerRuntimeAcknowledgements, executionStoppedAcknowledgements, expectLeastPrivilegeIam, expectNoNagFindings, nagFindings, statementsForRole } from '../support';
 
 /** A well-configured stack (flow logs, state machine logs and tracing) with one EcsCallbackTask and its watcher. */
 function compliantStack(app: App = new App()) {
@@ -44,7 +44,8 @@ test('cdk-nag AwsSolutions without the feature flag: the family-wide RunTask res
   const { stack } = compliantStack();
 
   // THEN
-  expect(nagFindings(stack, [STATE_MACHINE_LOGS_AND_TRACING, ...bundledHandlerRuntimeAcknowledgements(stack)])).toEqual([
+  const acknowledgements = [STATE_MACHINE_LOGS_AND_TRACING, ...bundledHandlerRuntimeAcknowledgements(stack), ...executionStoppedAcknowledgements()];
+  expect(nagFindings(stack, acknowledgements)).toEqual([
     expect.objectContaining({
       id: 'AwsSolutions-IAM5',
       findingId: 'Resource::arn:<AWS::Partition>:ecs:us-east-1:123456789012:task-definition/worker:*',

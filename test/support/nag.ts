@@ -127,3 +127,25 @@ export function bundledHandlerRuntimeAcknowledgements(stack: Stack): NagAcknowle
     path: `/${fn.node.path}`,
   }));
 }
+
+/**
+ * The wildcards of the stack's execution-stopped handler (cancel-on-stop of job-starting states), as narrow as
+ * the resource types allow: executions of its state machines (`execution:<name>:*`, ids chosen per execution)
+ * and ECS tasks of the clusters used (`task/<cluster>/*`, ids generated at launch). Matched by pattern, so it
+ * can be given before synthesis creates the handler; its runtime finding (L1) is acknowledged stack-wide for the
+ * same reason. (Batch's `job/*` is acknowledged with the poller's.)
+ */
+export function executionStoppedAcknowledgements(): NagAcknowledgement[] {
+  return [{
+    // The handler is created when the app is synthesized, so its path cannot be given beforehand.
+    id: 'AwsSolutions-L1',
+    reason: 'The bundled handlers (the execution-stopped one included) run on nodejs22.x, the runtime they are built and tested against',
+  }, {
+    id: 'AwsSolutions-IAM5',
+    reason: 'Execution and ECS task ids are generated at run time: the cancel-on-stop handler names the executions of its state machines and the tasks of its clusters',
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[0-9]+:execution:<[A-Za-z0-9]+\\.Name>:\\*$/' },
+      { regex: '/^Resource::arn:<AWS::Partition>:ecs:[^:]+:[0-9]+:task\\/<[A-Za-z0-9]+>\\/\\*$/' },
+    ],
+  }];
+}

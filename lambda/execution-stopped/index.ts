@@ -1,0 +1,380 @@
+/**
+ * Cancels the jobs a stopped execution left behind (one function per stack).
+ *
+ * Triggered by an EventBridge rule on `Step Functions Execution Status Change` events (`ABORTED`,
+ * `TIMED_OUT`, `FAILED`) of the state machines that contain cdk-sfn-jobs states. It reads the execution's
+ * history (GetExecutionHistory, every page), finds the jobs that those states started and that had not
+ * ended when the execution stopped, and cancels them:
+ * - `BatchPollerJob`: the job id from the `batch:submitJob` task's result → Batch `TerminateJob`;
+ * - `EcsCallbackTask`: the task ARNs from the `ecs:runTask.waitForTaskToken` submission → ECS `StopTask`;
+ * - any other `JobPoller`: its check function, invoked with `{ action: 'cancel', job, reason: 'ABORTED' }`.
+ *
+ * A job has ended when its poller's last check reported `SUCCEEDED` or `FAILED`, when the poller's own
+ * cancel went through, or (ECS) when the callback arrived. Cancelling is idempotent: a job that has ended
+ * in the meantime counts as cancelled. Throttling is retried here; any other failure to cancel is logged
+ * and, once every job has been tried, thrown as `ExecutionStopped.CancelFailed`, so that the event is
+ * retried (Lambda's asynchronous retries).
+ *
+ * Which states are ours comes from the `CANCEL_ON_STOP_CONFIG` environment variable, written at synthesis
+ * (see src/private/abort/): per state machine ARN, the state names and what each one starts.
+ */
+import { BatchClient, TerminateJobCommand } from '@aws-sdk/client-batch';
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { HandlerError, isObject, log, preview, withThrottleRetry } from '../shared/runtime';
+
+/** Created once per container. */
+const sfn = new SFNClient({});
+const batch = new BatchClient({});
+const ecs = new ECSClient({});
+const lambda = new LambdaClient({});
+
+/** The environment variable with the configuration written at synthesis. */
+export const CONFIG_VARIABLE = 'CANCEL_ON_STOP_CONFIG';
+
+/** Calls per request while AWS throttles it (the SDK's own retries come on top). */
+export const THROTTLE_ATTEMPTS = 8;
+
+/** Jobs cancelled at the same time. */
+const CONCURRENCY = 8;
+
+/** Execution statuses the rule forwards. */
+export const STOPPED_STATUSES = ['ABORTED', 'TIMED_OUT', 'FAILED'] as const;
+
+export type ErrorName =
+  | 'ExecutionStopped.InvalidEvent'
+  | 'ExecutionStopped.InvalidConfiguration'
+  | 'ExecutionStopped.CancelFailed';
+
+/** An error named for the log and the function's metrics. */
+export class ExecutionStoppedError extends HandlerError {
+  constructor(name: ErrorName, message: string) {
+    super(name, message);
+  }
+}
+
+/**
+ * What the stack's states are, per state machine (written at synthesis):
+ * `machines` are state machine ARNs; each state lists the indexes of the machines it is part of.
+ */
+export interface Config {
+  readonly machines: string[];
+  readonly states: ConfiguredState[];
+}
+
+export type ConfiguredState =
+  | { readonly kind: 'batch'; readonly name: string; readonly machines: number[] }
+  | { readonly kind: 'ecs'; readonly name: string; readonly machines: number[] }
+  | {
+    readonly kind: 'poller';
+    readonly name: string;
+    readonly machines: number[];
+    /** The check function, which also cancels. */
+    readonly functionArn: string;
+    /** `job.<key>` = the start task's response field `<value>` (as the poller passes it to the function). */
+    readonly resultFields: Record<string, string>;
+  };
+
+/** A job found in the history. */
+export type Job =
+  | { readonly kind: 'batch'; readonly state: string; readonly jobId: string; ended: boolean }
+  | { readonly kind: 'ecs'; readonly state: string; readonly taskArns: string[]; ended: boolean }
+  | { readonly kind: 'poller'; readonly state: string; readonly functionArn: string; job: Record<string, unknown>; ended: boolean };
+
+export interface Outcome {
+  readonly executionArn: string;
+  readonly status: string;
+  /** Jobs stopped by this invocation. */
+  readonly cancelled: number;
+  /** Jobs that had ended by the time they were cancelled. */
+  readonly alreadyFinished: number;
+  /** Jobs that had ended before the execution stopped (not touched). */
+  readonly ended: number;
+}
+
+/** The Lambda entry point. */
+export async function handler(event: unknown): Promise<Outcome> {
+  const { executionArn, stateMachineArn, status } = parseEvent(event);
+  const states = statesOf(readConfig(), stateMachineArn);
+  if (states.size === 0) {
+    log('INFO', { action: 'skipped', executionArn, status, reason: 'no cdk-sfn-jobs state of this state machine starts jobs' });
+    return { executionArn, status, cancelled: 0, alreadyFinished: 0, ended: 0 };
+  }
+  const jobs = await jobsOf(executionArn, states);
+  const reason = truncate(`Step Functions execution ${executionArn} ended ${status}: stopped by cdk-sfn-jobs`, 255);
+  let cancelled = 0;
+  let alreadyFinished = 0;
+  const failures: string[] = [];
+  for (const job of jobs.filter((j) => j.ended)) {
+    log('INFO', { action: 'notCancelled', executionArn, ...describe(job), reason: 'ended before the execution stopped' });
+  }
+  await forEachLimited(jobs.filter((j) => !j.ended), CONCURRENCY, async (job) => {
+    try {
+      const result = await cancel(job, reason, { executionArn, status });
+      if (result === 'cancelled') cancelled++;
+      else alreadyFinished++;
+      log('INFO', { action: result === 'cancelled' ? 'cancelled' : 'alreadyFinished', executionArn, ...describe(job) });
+    } catch (e) {
+      const message = `${(e as Error).name}: ${(e as Error).message}`;
+      failures.push(`${JSON.stringify(describe(job))}: ${message}`);
+      log('ERROR', { action: 'cancelFailed', executionArn, ...describe(job), error: message });
+    }
+  });
+  const outcome = { executionArn, status, cancelled, alreadyFinished, ended: jobs.length - cancelled - alreadyFinished - failures.length };
+  log('INFO', { action: 'done', ...outcome, failed: failures.length });
+  if (failures.length > 0) {
+    throw new ExecutionStoppedError('ExecutionStopped.CancelFailed',
+      `Could not cancel ${failures.length} of the jobs of ${executionArn}: ${truncate(failures.join('; '), 2000)}`);
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The event and the configuration
+
+interface StoppedExecution {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly status: string;
+}
+
+const EXECUTION_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
+const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+(:[^:]+)?$/;
+
+export function parseEvent(event: unknown): StoppedExecution {
+  const bad = (what: string): never => {
+    throw new ExecutionStoppedError('ExecutionStopped.InvalidEvent', `Invalid event: ${what}; got ${preview(event)}`);
+  };
+  if (!isObject(event)) return bad('expected an EventBridge event (an object)');
+  if (event.source !== 'aws.states') return bad('source must be "aws.states"');
+  if (event['detail-type'] !== 'Step Functions Execution Status Change') return bad('detail-type must be "Step Functions Execution Status Change"');
+  const detail = event.detail;
+  if (!isObject(detail)) return bad('detail must be an object');
+  if (typeof detail.executionArn !== 'string' || !EXECUTION_ARN.test(detail.executionArn)) {
+    return bad('detail.executionArn must be the ARN of a Standard execution');
+  }
+  if (typeof detail.stateMachineArn !== 'string' || !STATE_MACHINE_ARN.test(detail.stateMachineArn)) {
+    return bad('detail.stateMachineArn must be a state machine ARN');
+  }
+  if (!(STOPPED_STATUSES as readonly unknown[]).includes(detail.status)) return bad(`detail.status must be one of ${STOPPED_STATUSES.join(', ')}`);
+  return { executionArn: detail.executionArn, stateMachineArn: detail.stateMachineArn, status: detail.status as string };
+}
+
+export function readConfig(): Config {
+  const bad = (what: string): never => {
+    throw new ExecutionStoppedError('ExecutionStopped.InvalidConfiguration', `${CONFIG_VARIABLE} ${what}`);
+  };
+  let config: unknown;
+  try {
+    config = JSON.parse(process.env[CONFIG_VARIABLE] ?? '');
+  } catch {
+    return bad('must be JSON');
+  }
+  if (!isObject(config) || !Array.isArray(config.machines) || !Array.isArray(config.states)) return bad('must hold machines and states');
+  for (const s of config.states as unknown[]) {
+    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.machines) || !['batch', 'ecs', 'poller'].includes(s.kind)) {
+      return bad(`has an invalid state: ${preview(s)}`);
+    }
+    if (s.kind === 'poller' && (typeof s.functionArn !== 'string' || !isObject(s.resultFields))) return bad(`has an invalid poller: ${preview(s)}`);
+  }
+  return config as unknown as Config;
+}
+
+/** Our states of this state machine (its versions and aliases included), by state name. */
+function statesOf(config: Config, stateMachineArn: string): Map<string, ConfiguredState[]> {
+  const matches = (arn: string | undefined) => arn !== undefined && (stateMachineArn === arn || stateMachineArn.startsWith(`${arn}:`));
+  const byName = new Map<string, ConfiguredState[]>();
+  for (const state of config.states) {
+    if (!state.machines.some((i) => matches(config.machines[i]))) continue;
+    byName.set(state.name, [...(byName.get(state.name) ?? []), state]);
+  }
+  return byName;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The history
+
+/** What is known at one event, following `previousEventId` (one branch or Map iteration at a time). */
+interface Context {
+  /** The state the event belongs to. */
+  readonly state?: string;
+  /** The task call scheduled in that state. */
+  readonly scheduled?: { readonly resourceType: string; readonly resource: string; readonly parameters: unknown };
+  /** The last job started on this path. */
+  readonly job?: Job;
+}
+
+/**
+ * The jobs our states started in this execution, each marked ended or not.
+ *
+ * Events of parallel branches and Map iterations interleave in the history; each event's
+ * `previousEventId` points to the previous event of its own branch or iteration, so following it
+ * attributes each task event to its state and each check to the job it checks.
+ */
+export async function jobsOf(executionArn: string, states: Map<string, ConfiguredState[]>): Promise<Job[]> {
+  const contexts = new Map<number, Context>();
+  const jobs: Job[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await withThrottleRetry(throttling('GetExecutionHistory'), () =>
+      sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, includeExecutionData: true, nextToken })));
+    for (const event of page.events ?? []) {
+      const context = step(contexts.get(event.previousEventId ?? 0) ?? {}, event, states, jobs);
+      contexts.set(event.id ?? 0, context);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return jobs;
+}
+
+function step(previous: Context, event: HistoryEvent, states: Map<string, ConfiguredState[]>, jobs: Job[]): Context {
+  const type = event.type ?? '';
+  if (type.endsWith('StateEntered')) return { job: previous.job, state: event.stateEnteredEventDetails?.name };
+  const ours = previous.state !== undefined ? states.get(previous.state) ?? [] : [];
+  const started = (job: Job): Context => {
+    jobs.push(job);
+    return { ...previous, job };
+  };
+  switch (type) {
+    case 'TaskScheduled': {
+      const d = event.taskScheduledEventDetails;
+      return { ...previous, scheduled: { resourceType: d?.resourceType ?? '', resource: d?.resource ?? '', parameters: parseJson(d?.parameters) } };
+    }
+    case 'TaskSubmitted': {
+      const d = event.taskSubmittedEventDetails;
+      if (d?.resourceType === 'ecs' && d.resource?.startsWith('runTask') && ours.some((s) => s.kind === 'ecs')) {
+        const output = parseJson(d.output);
+        const tasks = isObject(output) && Array.isArray(output.Tasks) ? output.Tasks : [];
+        const taskArns = tasks.map((t: unknown) => (isObject(t) ? t.TaskArn : undefined)).filter((a: unknown): a is string => typeof a === 'string');
+        if (taskArns.length > 0) return started({ kind: 'ecs', state: previous.state!, taskArns, ended: false });
+      }
+      return previous;
+    }
+    case 'TaskSucceeded': {
+      const d = event.taskSucceededEventDetails;
+      const output = parseJson(d?.output);
+      const batchStart = ours.find((s) => s.kind === 'batch');
+      if (batchStart && d?.resourceType === 'batch' && d.resource === 'submitJob') {
+        if (isObject(output) && typeof output.JobId === 'string') return started({ kind: 'batch', state: batchStart.name, jobId: output.JobId, ended: false });
+        return previous;
+      }
+      const pollerStart = ours.find((s) => s.kind === 'poller');
+      if (pollerStart && pollerStart.kind === 'poller' && isObject(output)) {
+        const job = Object.fromEntries(Object.entries(pollerStart.resultFields).map(([key, field]) => [key, output[field]]));
+        return started({ kind: 'poller', state: pollerStart.name, functionArn: pollerStart.functionArn, job, ended: false });
+      }
+      const job = previous.job;
+      if (!job || job.ended) return previous;
+      if (job.kind === 'ecs') {
+        if (job.state === previous.state) job.ended = true; // the callback arrived
+        return previous;
+      }
+      const call = previous.scheduled;
+      const payload = isObject(call?.parameters) ? call.parameters.Payload : undefined;
+      if (call?.resourceType !== 'lambda' || !isObject(payload)) return previous;
+      if (payload.action === 'cancel') {
+        job.ended = true; // the poller cancelled it itself (timeout or stuck)
+      } else if (payload.action === 'check' && isObject(output) && isObject(output.Payload)) {
+        if (job.kind === 'poller') job.job = output.Payload;
+        const outcome = isObject(output.Payload.poll) ? output.Payload.poll.outcome : undefined;
+        if (outcome === 'SUCCEEDED' || outcome === 'FAILED') job.ended = true;
+      }
+      return previous;
+    }
+    case 'TaskFailed': {
+      const job = previous.job;
+      // An ECS callback with SendTaskFailure (or Ecs.TaskStopped: the task has stopped).
+      if (job?.kind === 'ecs' && job.state === previous.state && event.taskFailedEventDetails?.resourceType === 'ecs') job.ended = true;
+      return previous;
+    }
+    default:
+      return previous;
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Cancelling
+
+type CancelResult = 'cancelled' | 'alreadyFinished';
+
+async function cancel(job: Job, reason: string, execution: { executionArn: string; status: string }): Promise<CancelResult> {
+  switch (job.kind) {
+    case 'batch':
+      // TerminateJob also cancels a job that has not started, and leaves a finished job as it is.
+      try {
+        await withThrottleRetry(throttling('TerminateJob'), () => batch.send(new TerminateJobCommand({ jobId: job.jobId, reason })));
+        return 'cancelled';
+      } catch (e) {
+        if (isObject(e) && e.name === 'ClientException' && /not found|does not exist|not exist/i.test(String(e.message))) return 'alreadyFinished';
+        throw e;
+      }
+    case 'ecs': {
+      let result: CancelResult = 'alreadyFinished';
+      for (const task of job.taskArns) {
+        try {
+          const response = await withThrottleRetry(throttling('StopTask'), () =>
+            ecs.send(new StopTaskCommand({ cluster: clusterOf(task), task, reason })));
+          // A task that had stopped comes back STOPPED, unchanged.
+          if (response.task?.lastStatus !== 'STOPPED') result = 'cancelled';
+        } catch (e) {
+          const name = isObject(e) ? String(e.name) : '';
+          if (name === 'ClusterNotFoundException') continue; // no cluster, no task
+          if (name === 'InvalidParameterException' && /not found/i.test(String((e as Error).message))) continue;
+          throw e;
+        }
+      }
+      return result;
+    }
+    case 'poller': {
+      const payload = { action: 'cancel', job: job.job, reason: 'ABORTED', execution };
+      const response = await withThrottleRetry(throttling('Invoke'), () =>
+        lambda.send(new InvokeCommand({ FunctionName: job.functionArn, Payload: new TextEncoder().encode(JSON.stringify(payload)) })));
+      if (response.FunctionError) {
+        const text = response.Payload ? new TextDecoder().decode(response.Payload) : '';
+        throw new ExecutionStoppedError('ExecutionStopped.CancelFailed', `the check function failed to cancel (${response.FunctionError}): ${truncate(text, 500)}`);
+      }
+      return 'cancelled';
+    }
+  }
+}
+
+/** `arn:…:task/<cluster>/<id>` → `arn:…:cluster/<cluster>` (the old format without a cluster → the default cluster). */
+export function clusterOf(taskArn: string): string | undefined {
+  const m = /^(arn:[^:]+:ecs:[^:]+:[^:]+:)task\/([^/]+)\/[^/]+$/.exec(taskArn);
+  return m ? `${m[1]}cluster/${m[2]}` : undefined;
+}
+
+function describe(job: Job): Record<string, unknown> {
+  switch (job.kind) {
+    case 'batch': return { kind: 'AWS Batch job', state: job.state, jobId: job.jobId };
+    case 'ecs': return { kind: 'Amazon ECS task', state: job.state, taskArns: job.taskArns };
+    case 'poller': return { kind: 'JobPoller job', state: job.state, job: job.job, functionArn: job.functionArn };
+  }
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+/** Throttled calls are retried here, then fail the invocation (Lambda retries the event). */
+function throttling(what: string) {
+  return { what, attempts: THROTTLE_ATTEMPTS, exhaustedError: 'ExecutionStopped.Throttled' };
+}
