@@ -6,3 +6,4 @@ export * from './integration';
 export * from './jsonata';
 export * from './names';
 export * from './validation';
+export * from './values';

@@ -1,4 +1,4 @@
-import { Duration, Tokenization } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
 import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique } from '../private/validation';
+import { numberAsString } from '../private/values';
 import { checkEnvironment, checkMinInteger, checkS3Uri, checkTags, renderInstanceType, tagsField } from './private/checks';
 import { JOB_NAME_PATTERN, TUNING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
@@ -635,8 +636,8 @@ function renderRanges(ranges: HyperParameterRange[]): Record<string, any[]> {
       ? { Name: range.name, Values: range.values }
       : {
         Name: range.name,
-        MinValue: Tokenization.stringifyNumber(range.minValue!),
-        MaxValue: Tokenization.stringifyNumber(range.maxValue!),
+        MinValue: numberAsString(range.minValue!),
+        MaxValue: numberAsString(range.maxValue!),
         ...(range.scalingType ? { ScalingType: range.scalingType } : {}),
       });
   }

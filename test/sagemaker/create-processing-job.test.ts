@@ -290,11 +290,13 @@ describe('job names', () => {
     expect(() => SageMakerCreateProcessingJob.jsonPath(newTestStack(), 'Job', helloWorldProps({ processingJobName: name }))).toThrow(message);
   });
 
-  test('a JSONata name in a JSONPath state, or a JsonPath name in a JSONata state, is an error', () => {
+  test('a JSONata name in a JSONPath state is an error; a JsonPath name in a JSONata state is converted', () => {
     expect(() => renderState((scope) => SageMakerCreateProcessingJob.jsonPath(scope, 'Job', helloWorldProps({ processingJobName: "{% 'x-' & $uuid() %}" }))))
       .toThrow(/processingJobName must be a literal or a JsonPath value in a JSONPath state/);
-    expect(() => renderState((scope) => SageMakerCreateProcessingJob.jsonata(scope, 'Job', helloWorldProps({ processingJobName: sfn.JsonPath.stringAt('$.name') }))))
-      .toThrow(/processingJobName must be a literal or a JSONata expression in a JSONata state/);
+    const state = renderState((scope) => SageMakerCreateProcessingJob.jsonata(scope, 'Job', helloWorldProps({ processingJobName: sfn.JsonPath.stringAt('$.name') })));
+    expect(state.Arguments.ProcessingJobName).toEqual('{% $states.input.name %}');
+    expect(() => renderState((scope) => SageMakerCreateProcessingJob.jsonata(scope, 'Job', helloWorldProps({ processingJobName: sfn.JsonPath.stringAt('$.names[?(@.a)]') }))))
+      .toThrow(/processingJobName must be a literal, a JSONata expression or a plain JsonPath reference/);
   });
 });
 

@@ -5,10 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, DependencyGroup } from 'constructs';
 import { SageMakerJobKind } from './job-kind';
-import { isEncodedJsonPath, isUnresolved, PARTITION } from './refs';
+import { isUnresolved, PARTITION } from './refs';
 import { addMergedStatementsToRole, specOf, StatementSet, StatementSpec } from './statements';
 import { isJsonata } from '../../private/expressions';
 import { passRoleStatement } from '../../private/iam';
+import { containsJsonPath } from '../../private/values';
 
 /**
  * The execution role of a SageMaker job, with least privilege derived from what the job touches.
@@ -308,7 +309,7 @@ class StatementRecorder implements iam.IPrincipal {
  * the prefix's literal start can be read; undefined for a URI known only at run time.
  */
 export function parseS3Uri(uri: string): { bucket: string; key: string; prefix: string } | undefined {
-  if (isJsonata(uri) || isEncodedJsonPath(uri)) return undefined;
+  if (isJsonata(uri) || (containsJsonPath(uri) && !/^(s3|https):\/\//.test(uri))) return undefined;
   // s3://bucket/key; https://s3.<region>.<suffix>/bucket/key (path style: what S3Location.fromBucket produces);
   // https://bucket.s3.<region>.<suffix>/key (virtual-hosted style).
   const m =
@@ -317,9 +318,13 @@ export function parseS3Uri(uri: string): { bucket: string; key: string; prefix: 
     /^https:\/\/(?<bucket>[^/]+?)\.s3[.-][^/]*(?:\/(?<key>.*))?$/s.exec(uri);
   if (!m?.groups) return undefined;
   const bucket = m.groups.bucket;
+  // A bucket known only at run time (a JsonPath value or an expression): nothing to scope to.
+  if (bucket.includes('{%') || containsJsonPath(bucket)) return undefined;
   const key = m.groups.key ?? '';
-  const token = key.indexOf('${Token[');
-  return { bucket, key, prefix: token >= 0 ? key.slice(0, token) : key };
+  // The literal start of the key: up to the first token (JsonPath or CloudFormation) or JSONata expression, so an
+  // expression never reaches an IAM ARN.
+  const cuts = [key.indexOf('${Token['), key.indexOf('{%')].filter((i) => i >= 0);
+  return { bucket, key, prefix: cuts.length > 0 ? key.slice(0, Math.min(...cuts)) : key };
 }
 
 /** The repository ARN of a literal ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`). */
