@@ -281,7 +281,7 @@ interface SageMakerCreateHyperParameterTuningJobOptions extends SageMakerJobComm
    * The tuning job's name (at most 32 characters; it is the prefix of its training jobs' names): a literal (then
    * every execution after the first fails, since job names are unique: a warning says so), a JsonPath value
    * (JSONPath states) or a JSONata expression (JSONata states). IAM is scoped to the name's literal prefix,
-   * lower-cased.
+   * as given and lower-cased.
    *
    * @default - `<construct id, up to 15 characters>-<16 random hex digits>`, generated per execution at run time
    */

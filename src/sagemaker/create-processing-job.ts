@@ -229,7 +229,7 @@ interface SageMakerCreateProcessingJobOptions extends SageMakerJobCommonOptions,
   /**
    * The job's name: a literal (then every execution after the first fails, since job names are unique: a warning
    * says so), a JsonPath value (JSONPath states) or a JSONata expression (JSONata states). IAM is scoped to the
-   * name's literal prefix, lower-cased.
+   * name's literal prefix, as given and lower-cased.
    *
    * @default - `<construct id>-<uuid>`, generated per execution at run time
    */
