@@ -15,6 +15,7 @@ import {
   invalid,
   isJsonata,
   readablePrefix,
+  required,
   withoutUndefined,
 } from '../private';
 
@@ -172,6 +173,7 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: BatchPollerJobProps) {
     super(scope, id);
+    if (props === undefined || props === null) required(scope, id, props, ['jobQueue or jobQueueArn', 'jobDefinition or jobDefinitionArn']);
 
     const jobQueueArn = oneOf(this, 'jobQueue', props.jobQueue?.jobQueueArn, 'jobQueueArn', props.jobQueueArn);
     const jobDefinitionArn = oneOf(this, 'jobDefinition', props.jobDefinition?.jobDefinitionArn, 'jobDefinitionArn', props.jobDefinitionArn);

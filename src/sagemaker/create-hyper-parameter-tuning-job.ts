@@ -6,7 +6,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique, required } from '../private/validation';
 import { numberAsString } from '../private/values';
 import { checkEnvironment, checkMinInteger, checkS3Uri, checkTags, renderInstanceType, tagsField } from './private/checks';
 import { JOB_NAME_PATTERN, TUNING_JOB } from './private/job-kind';
@@ -368,7 +368,7 @@ export class SageMakerCreateHyperParameterTuningJob extends SageMakerJobTask imp
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: SageMakerCreateHyperParameterTuningJobProps) {
-    super(scope, id, props, TUNING_JOB, props.hyperParameterTuningJobName);
+    super(scope, id, required(scope, id, props, ['algorithmSpecification', 'objective', 'parameterRanges', 'outputDataConfig', 'outputDataConfig.s3OutputLocation']), TUNING_JOB, props.hyperParameterTuningJobName);
     const strategy = props.strategy ?? HyperParameterTuningStrategy.BAYESIAN;
     this.validateProps(props, strategy);
 

@@ -7,7 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkUnique } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkUnique, required } from '../private/validation';
 import { checkArn, checkMinInteger, checkS3Uri, checkTags, tagsField } from './private/checks';
 import { LABELING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
@@ -377,7 +377,7 @@ export class SageMakerCreateLabelingJob extends SageMakerJobTask implements iam.
   }
 
   constructor(scope: Construct, id: string, props: SageMakerCreateLabelingJobProps) {
-    super(scope, id, props, LABELING_JOB, props.labelingJobName);
+    super(scope, id, required(scope, id, props, ['inputManifest', 'outputLocation', 'labelAttributeName', 'workteamArn', 'taskUi', 'taskTitle', 'taskDescription']), LABELING_JOB, props.labelingJobName);
     this.validateProps(props);
 
     const jobRole = this._jobRole;

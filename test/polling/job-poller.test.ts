@@ -545,3 +545,13 @@ describe('bad input fails at synthesis', () => {
     expect(tight.maxJobDuration.toDays({ integral: false })).toBeCloseTo(9.5, 0);
   });
 });
+
+describe('missing required props (plain JavaScript / Python callers)', () => {
+  test.each(['checkFunction', 'errorPrefix', 'start'])('%s', (prop) => {
+    expect(() => poller(newTestStack(), 'Etl', { [prop]: undefined })).toThrow(new RegExp(`TestStack/Etl: ${prop} must be given \\(required\\); got undefined`));
+  });
+
+  test('start.resource', () => {
+    expect(() => poller(newTestStack(), 'Etl', { start: { parameters: {}, resultFields: {} } as any })).toThrow(/TestStack\/Etl: start.resource must be given \(required\)/);
+  });
+});
