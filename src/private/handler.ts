@@ -109,7 +109,8 @@ export function handlerRuntime(scope: IConstruct): lambda.Runtime {
   const region = Stack.of(scope).region;
   const regions = Token.isUnresolved(region) ? RegionInfo.regions.map((r) => r.name) : [region];
   const name = nodeRuntimeName(regions.map((r) => Fact.find(r, FactName.LATEST_NODE_RUNTIME)));
-  return name === lambda.Runtime.NODEJS_22_X.name ? lambda.Runtime.NODEJS_22_X : new lambda.Runtime(name, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+  if (name === lambda.Runtime.NODEJS_22_X.name) return lambda.Runtime.NODEJS_22_X;
+  return new lambda.Runtime(name, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 }
 
 /** `nodejs<N>.x` for the oldest of the given latest-runtime facts, at least {@link HANDLER_NODE_MAJOR}. */

@@ -49,7 +49,7 @@ describe('renderForQueryLanguage in a JSONata state', () => {
   });
 
   test('States.Format and States.JsonToString of plain references are converted', () => {
-    expect(render(sfn.JsonPath.format("job-{}-{}", sfn.JsonPath.stringAt('$.id'), sfn.JsonPath.executionName), JSONATA))
+    expect(render(sfn.JsonPath.format('job-{}-{}', sfn.JsonPath.stringAt('$.id'), sfn.JsonPath.executionName), JSONATA))
       .toEqual("{% 'job-' & $string($states.input.id) & '-' & $string($states.context.Execution.Name) %}");
     expect(render(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.o')), JSONATA)).toEqual('{% $string($states.input.o) %}');
   });

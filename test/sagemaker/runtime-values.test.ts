@@ -3,8 +3,8 @@
  * synth; and no expression ever reaches an IAM ARN (both query languages, dynamic names and S3 keys).
  */
 import { Stack, aws_stepfunctions as sfn, aws_stepfunctions_tasks as tasks } from 'aws-cdk-lib';
-import { dataBucket, labelingProps, tuningProps } from './fixtures-jobs';
 import { helloWorldProps } from './fixtures';
+import { dataBucket, labelingProps, tuningProps } from './fixtures-jobs';
 import { arnsOf, renderTask } from './helpers';
 import {
   HyperParameterRange,
