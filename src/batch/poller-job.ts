@@ -16,6 +16,7 @@ import {
   invalid,
   isJsonata,
   readablePrefix,
+  required,
   withoutUndefined,
 } from '../private';
 
@@ -184,6 +185,7 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: BatchPollerJobProps) {
     super(scope, id);
+    if (props === undefined || props === null) required(scope, id, props, ['jobQueue or jobQueueArn', 'jobDefinition or jobDefinitionArn']);
 
     const jobQueueArn = oneOf(this, 'jobQueue', props.jobQueue?.jobQueueArn, 'jobQueueArn', props.jobQueueArn);
     const jobDefinitionArn = oneOf(this, 'jobDefinition', props.jobDefinition?.jobDefinitionArn, 'jobDefinitionArn', props.jobDefinitionArn);

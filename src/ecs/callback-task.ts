@@ -19,6 +19,9 @@ import {
   isJsonata,
   jsonataBody,
   passRoleStatement,
+  containsExpression,
+  renderForQueryLanguage,
+  required,
   toJsonataExpression,
   validatePattern,
   withoutUndefined,
@@ -279,7 +282,7 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
   private boundToGraph = false;
 
   constructor(scope: Construct, id: string, props: EcsCallbackTaskProps) {
-    super(scope, id, props);
+    super(scope, id, required(scope, id, props, ['cluster', 'taskDefinition', 'launchTarget']));
     this.props = props;
     validatePattern(this, props.integrationPattern ?? sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN, EcsCallbackTask.SUPPORTED_INTEGRATION_PATTERNS);
 
@@ -332,7 +335,8 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
   protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
     const queryLanguage = effectiveQueryLanguage(this.queryLanguage, topLevelQueryLanguage);
     const jsonata = queryLanguage === sfn.QueryLanguage.JSONATA;
-    const parameters = withoutUndefined({
+    // Anything left that Step Functions would not evaluate in this language is converted or refused.
+    const parameters = renderForQueryLanguage(this, 'request', withoutUndefined({
       Cluster: this.props.cluster.clusterArn,
       TaskDefinition: this.props.taskDefinition.family,
       NetworkConfiguration: this.networkConfiguration,
@@ -340,7 +344,7 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
       PropagateTags: this.props.propagatedTagSource,
       ...this.launchTargetParameters(),
       EnableExecuteCommand: this.props.enableExecuteCommand,
-    });
+    }), queryLanguage);
     const resource = integrationResourceArn('ecs', 'runTask', sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN);
     return jsonata
       ? { Resource: resource, Arguments: parameters }
@@ -437,6 +441,18 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
   private validateEnvironment(): void {
     const { tokenEnvironmentName: token, inputEnvironmentName: input } = this;
     const rule = 'a POSIX environment variable name (letters, digits and _, not starting with a digit)';
+    // Names are never evaluated by Step Functions, and the stopped-task watcher finds the task token by this name:
+    // a JsonPath value or an expression here would silently turn crash safety off.
+    for (const [prop, name] of [['tokenEnvironmentName', token], ['inputEnvironmentName', input]] as const) {
+      if (isDynamic(name) || containsExpression(name)) invalid(this, prop, `a literal (${rule})`, describeDynamic(name));
+    }
+    for (const name of Object.keys(this.props.environment ?? {})) {
+      if (isDynamic(name) || containsExpression(name)) invalid(this, 'environment', 'keyed by literal names (keys are not evaluated)', describeDynamic(name));
+    }
+    const containerName = this.container.containerName;
+    if (!Token.isUnresolved(containerName) && (containerName.length < 1 || containerName.length > 255)) {
+      invalid(this, 'container', 'a container whose name is 1 to 255 characters long (RunTask overrides find the container by name)', containerName);
+    }
     checkPattern(this, 'tokenEnvironmentName', token, ENVIRONMENT_NAME, rule);
     checkPattern(this, 'inputEnvironmentName', input, ENVIRONMENT_NAME, rule);
     if (!isDynamic(token) && token === input) {
@@ -596,3 +612,11 @@ function pathTemplateKeys(value: unknown): string[] {
   return Object.entries(value).flatMap(([k, v]) => [...(k.endsWith('.$') ? [`${k}: ${String(v)}`] : []), ...pathTemplateKeys(v)]);
 }
 
+/** A JsonPath value as its path, anything else as given (for messages). */
+function describeDynamic(value: string): string {
+  try {
+    return sfn.JsonPath.isEncodedJsonPath(value) ? (sfn.FieldUtils.renderObject({ v: value })?.['v.$'] ?? value) : value;
+  } catch {
+    return value;
+  }
+}

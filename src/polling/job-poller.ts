@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { cancelJobsOnExecutionStop, invalid, jsonataObject, jsonataString } from '../private';
+import { cancelJobsOnExecutionStop, invalid, jsonataObject, jsonataString, required } from '../private';
 import { GROWTH_PERCENT, HISTORY_LIMIT, maxSupportedSeconds, pollCost, PollPolicy } from './private/interval';
 import {
   DataPath,
@@ -224,6 +224,7 @@ export class JobPoller extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: JobPollerProps) {
     super(scope, id);
+    required(scope, id, props, ['start', 'start.resource', 'start.parameters', 'start.resultFields', 'checkFunction', 'errorPrefix']);
 
     const policy = pollPolicy(this, props);
     const prefix = props.stateNamePrefix ?? id;

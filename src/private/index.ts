@@ -8,3 +8,4 @@ export * from './names';
 export * from './query-language';
 export * from './validation';
 export * from './abort/cancel-on-stop';
+export * from './values';

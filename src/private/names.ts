@@ -71,6 +71,22 @@ export interface ScopedArnOptions {
 }
 
 /**
+ * The ARNs that scope `name` for a service whose ARNs may carry the name as given or lower-cased: both, when they
+ * differ, each no broader than the name's literal part.
+ *
+ * Why both: whether IAM sees a SageMaker job's ARN with the name as given or lower-cased is not settled by public
+ * evidence (list APIs return lower-cased ARNs while the job's own ARN keeps its capitals: boto/boto3#4606;
+ * SageMaker changed ARN casing in 2022: aws/sagemaker-experiments#172; aws-cdk-lib scopes its training job to the
+ * name as given). Default names `<construct id>-<uuid>` usually have capitals: with one case only, every such job
+ * could be denied at run time.
+ */
+export function scopedNameArnsBothCases(scope: IConstruct, shape: NameShape, options: Omit<ScopedArnOptions, 'lowerCase'>): string[] {
+  const asGiven = scopedNameArn(scope, shape, { ...options, lowerCase: false });
+  const lower = scopedNameArn(scope, shape, { ...options, lowerCase: true });
+  return asGiven === lower ? [lower] : [asGiven, lower];
+}
+
+/**
  * The ARN that scopes `name` (or, when no name is given, names starting with `generatedPrefix`):
  * exact when literal, `<prefix>*` when only the start is known, `*` on the name otherwise.
  */

@@ -1,6 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from './errors';
+import { CdkSfnJobsError, describeValue, invalid } from './errors';
 import { isDynamic } from './expressions';
 
 // Read once: aws-cdk-lib's barrel getters call require() on every access (see expressions.ts).
@@ -64,4 +64,23 @@ export function checkUnique(scope: IConstruct, prop: string, keys: readonly stri
     if (seen.has(key)) invalid(scope, prop, 'unique', key);
     seen.add(key);
   }
+}
+
+/**
+ * Required props, checked before anything reads them (plain JavaScript and Python callers can leave them out):
+ * `<scope path>/<id>: <prop> must be given (required); got undefined`. Dotted names check nested props
+ * (`outputDataConfig.s3OutputLocation`). Called in a constructor's `super(...)` arguments, before the construct
+ * exists, hence the parent scope and id. Returns `props`.
+ */
+export function required<T>(scope: IConstruct, id: string, props: T, names: readonly string[]): T {
+  const path = scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+  if (props === undefined || props === null) throw new CdkSfnJobsError(`${path}: props must be given (required: ${names.join(', ')}); got ${describeValue(props)}`);
+  for (const name of names) {
+    let value: any = props;
+    for (const part of name.split('.')) value = value === undefined || value === null ? undefined : value[part];
+    if (value === undefined || value === null) {
+      throw new CdkSfnJobsError(`${path}: ${name} must be given (required); got ${describeValue(value)}`);
+    }
+  }
+  return props;
 }

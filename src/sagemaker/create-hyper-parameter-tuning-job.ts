@@ -1,4 +1,4 @@
-import { Duration, Tokenization } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,7 +6,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique, required } from '../private/validation';
+import { numberAsString } from '../private/values';
 import { checkEnvironment, checkMinInteger, checkS3Uri, checkTags, renderInstanceType, tagsField } from './private/checks';
 import { JOB_NAME_PATTERN, TUNING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
@@ -280,7 +281,7 @@ interface SageMakerCreateHyperParameterTuningJobOptions extends SageMakerJobComm
    * The tuning job's name (at most 32 characters; it is the prefix of its training jobs' names): a literal (then
    * every execution after the first fails, since job names are unique: a warning says so), a JsonPath value
    * (JSONPath states) or a JSONata expression (JSONata states). IAM is scoped to the name's literal prefix,
-   * lower-cased.
+   * as given and lower-cased.
    *
    * @default - `<construct id, up to 15 characters>-<16 random hex digits>`, generated per execution at run time
    */
@@ -367,7 +368,7 @@ export class SageMakerCreateHyperParameterTuningJob extends SageMakerJobTask imp
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: SageMakerCreateHyperParameterTuningJobProps) {
-    super(scope, id, props, TUNING_JOB, props.hyperParameterTuningJobName);
+    super(scope, id, required(scope, id, props, ['algorithmSpecification', 'objective', 'parameterRanges', 'outputDataConfig', 'outputDataConfig.s3OutputLocation']), TUNING_JOB, props.hyperParameterTuningJobName);
     const strategy = props.strategy ?? HyperParameterTuningStrategy.BAYESIAN;
     this.validateProps(props, strategy);
 
@@ -635,8 +636,8 @@ function renderRanges(ranges: HyperParameterRange[]): Record<string, any[]> {
       ? { Name: range.name, Values: range.values }
       : {
         Name: range.name,
-        MinValue: Tokenization.stringifyNumber(range.minValue!),
-        MaxValue: Tokenization.stringifyNumber(range.maxValue!),
+        MinValue: numberAsString(range.minValue!),
+        MaxValue: numberAsString(range.maxValue!),
         ...(range.scalingType ? { ScalingType: range.scalingType } : {}),
       });
   }

@@ -7,7 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkUnique } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkUnique, required } from '../private/validation';
 import { checkArn, checkMinInteger, checkS3Uri, checkTags, tagsField } from './private/checks';
 import { LABELING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
@@ -309,7 +309,7 @@ interface SageMakerCreateLabelingJobOptions extends SageMakerJobCommonOptions {
   /**
    * The job's name: a literal (then every execution after the first fails, since job names are unique: a warning
    * says so), a JsonPath value (JSONPath states) or a JSONata expression (JSONata states). IAM is scoped to the
-   * name's literal prefix, lower-cased.
+   * name's literal prefix, as given and lower-cased.
    *
    * @default - `<construct id>-<uuid>`, generated per execution at run time
    */
@@ -377,18 +377,18 @@ export class SageMakerCreateLabelingJob extends SageMakerJobTask implements iam.
   }
 
   constructor(scope: Construct, id: string, props: SageMakerCreateLabelingJobProps) {
-    super(scope, id, props, LABELING_JOB, props.labelingJobName);
+    super(scope, id, required(scope, id, props, ['inputManifest', 'outputLocation', 'labelAttributeName', 'workteamArn', 'taskUi', 'taskTitle', 'taskDescription']), LABELING_JOB, props.labelingJobName);
     this.validateProps(props);
 
     const jobRole = this._jobRole;
 
     // Reads: the manifest (and, by default, its folder), the data, the label categories, the template.
-    const manifestUri = jobRole.bindRead(props.inputManifest, props.inputDataLocations === undefined);
+    const manifestUri = jobRole.bindRead(props.inputManifest, props.inputDataLocations === undefined ? 'folder' : 'object');
     checkS3Uri(this, 'inputManifest', manifestUri);
     props.inputDataLocations?.forEach((location, i) => checkS3Uri(this, `inputDataLocations[${i}]`, jobRole.bindRead(location)));
-    const categoriesUri = props.labelCategoryConfig ? jobRole.bindRead(props.labelCategoryConfig) : undefined;
+    const categoriesUri = props.labelCategoryConfig ? jobRole.bindRead(props.labelCategoryConfig, 'object') : undefined;
     if (categoriesUri !== undefined) checkS3Uri(this, 'labelCategoryConfig', categoriesUri);
-    const templateUri = props.taskUi.template ? jobRole.bindRead(props.taskUi.template) : undefined;
+    const templateUri = props.taskUi.template ? jobRole.bindRead(props.taskUi.template, 'object') : undefined;
     if (templateUri !== undefined) checkS3Uri(this, 'taskUi (template)', templateUri);
 
     // Writes, keys, functions, automated labeling.

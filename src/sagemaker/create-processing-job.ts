@@ -7,7 +7,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isDynamic } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique, required } from '../private/validation';
 import { checkEnvironment, checkS3Uri, checkStringList, checkTags, renderInstanceType, tagsField } from './private/checks';
 import { PROCESSING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
@@ -229,7 +229,7 @@ interface SageMakerCreateProcessingJobOptions extends SageMakerJobCommonOptions,
   /**
    * The job's name: a literal (then every execution after the first fails, since job names are unique: a warning
    * says so), a JsonPath value (JSONPath states) or a JSONata expression (JSONata states). IAM is scoped to the
-   * name's literal prefix, lower-cased.
+   * name's literal prefix, as given and lower-cased.
    *
    * @default - `<construct id>-<uuid>`, generated per execution at run time
    */
@@ -302,7 +302,7 @@ export class SageMakerCreateProcessingJob extends SageMakerJobTask implements ia
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: SageMakerCreateProcessingJobProps) {
-    super(scope, id, props, PROCESSING_JOB, props.processingJobName);
+    super(scope, id, required(scope, id, props, ['image']), PROCESSING_JOB, props.processingJobName);
     this.validateProps(props);
 
     const jobRole = this._jobRole;

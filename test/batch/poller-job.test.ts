@@ -464,3 +464,13 @@ describe('README example', () => {
     expectValidAsl(definition);
   });
 });
+
+describe('missing required props (plain JavaScript / Python callers)', () => {
+  test('no props at all', () => {
+    expect(() => new BatchPollerJob(newTestStack(), 'Train', undefined as any)).toThrow(/TestStack\/Train: props must be given \(required: jobQueue or jobQueueArn, jobDefinition or jobDefinitionArn\); got undefined/);
+  });
+
+  test('neither jobQueue nor jobQueueArn', () => {
+    expect(() => new BatchPollerJob(newTestStack(), 'Train', { jobDefinitionArn: DEFINITION_ARN } as any)).toThrow(/TestStack\/Train: jobQueue/);
+  });
+});

@@ -760,6 +760,49 @@ describe('validation', () => {
   });
 });
 
+describe('values that would break at run time', () => {
+  test.each(['tokenEnvironmentName', 'inputEnvironmentName'])('%s must be a literal name (a JsonPath value would render "Name.$" and blind the stopped-task watcher)', (prop) => {
+    expect(() => fargateTask(newTestStack(), { [prop]: sfn.JsonPath.stringAt('$.k') }))
+      .toThrow(new RegExp(`TestStack/Run: ${prop} must be a literal \\(a POSIX environment variable name.*; got "\\$.k"`));
+    expect(() => fargateTask(newTestStack(), { [prop]: '{% $states.input.k %}' })).toThrow(new RegExp(`${prop} must be a literal`));
+  });
+
+  test('environment keys must be literal names', () => {
+    expect(() => fargateTask(newTestStack(), { environment: { [sfn.JsonPath.stringAt('$.k')]: 'v' } }))
+      .toThrow(/TestStack\/Run: environment must be keyed by literal names \(keys are not evaluated\); got "\$.k"/);
+  });
+
+  test('a container whose name is empty is refused', () => {
+    // GIVEN
+    const stack = newTestStack();
+    const { cluster, taskDefinition } = fixtureOf(stack);
+    const container = taskDefinition.addContainer('blank', { containerName: '', image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1') });
+    // THEN
+    expect(() => new EcsCallbackTask(stack, 'Run', { cluster, taskDefinition, container, launchTarget: new tasks.EcsFargateLaunchTarget() }))
+      .toThrow(/TestStack\/Run: container must be a container whose name is 1 to 255 characters long.*; got ""/);
+  });
+
+  test('JSONata: a JsonPath reference in the command is converted to JSONata', () => {
+    // WHEN
+    const task = fargateTask(newTestStack(), { queryLanguage: sfn.QueryLanguage.JSONATA, command: ['run', sfn.JsonPath.stringAt('$.arg')] });
+    const { definition } = renderChainable(task);
+    // THEN
+    expect(definition.States.Run.Arguments.Overrides.ContainerOverrides[0].Command).toEqual(['run', '{% $states.input.arg %}']);
+  });
+
+  test.each([
+    ['cluster', { cluster: undefined }],
+    ['taskDefinition', { taskDefinition: undefined }],
+    ['launchTarget', { launchTarget: undefined }],
+  ])('a missing required prop (%s) is named (plain JavaScript / Python)', (prop, extra) => {
+    expect(() => fargateTask(newTestStack(), extra as any)).toThrow(new RegExp(`TestStack/Run: ${prop} must be given \\(required\\); got undefined`));
+  });
+
+  test('no props at all', () => {
+    expect(() => new EcsCallbackTask(newTestStack(), 'Run', undefined as any)).toThrow(/TestStack\/Run: props must be given \(required: cluster, taskDefinition, launchTarget\); got undefined/);
+  });
+});
+
 describe('a complete stack', () => {
   test('renders, validates and keeps the state machine definition in the template', () => {
     const stack = newTestStack();

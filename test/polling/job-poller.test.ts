@@ -581,3 +581,13 @@ describe('caught and retried like a task', () => {
     expectValidAsl(definition);
   });
 });
+
+describe('missing required props (plain JavaScript / Python callers)', () => {
+  test.each(['checkFunction', 'errorPrefix', 'start'])('%s', (prop) => {
+    expect(() => poller(newTestStack(), 'Etl', { [prop]: undefined })).toThrow(new RegExp(`TestStack/Etl: ${prop} must be given \\(required\\); got undefined`));
+  });
+
+  test('start.resource', () => {
+    expect(() => poller(newTestStack(), 'Etl', { start: { parameters: {}, resultFields: {} } as any })).toThrow(/TestStack\/Etl: start.resource must be given \(required\)/);
+  });
+});

@@ -344,7 +344,7 @@ describe('job names: 32 characters', () => {
     const task = SageMakerCreateHyperParameterTuningJob.jsonPath(stack, 'Tune', tuningProps(stack, { hyperParameterTuningJobName: 'Churn-Weekly' }));
     new sfn.StateMachine(stack, 'SM', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
     Annotations.fromStack(stack).hasWarning('/TestStack/Tune', Match.stringLikeRegexp('hyperParameterTuningJobName is the literal "Churn-Weekly".*hyperparameter tuning job names must be unique'));
-    expect(arnsOf(stack, statementsForRole(stack))[0].Resource).toBe(`${JOB_ARN}/churn-weekly`);
+    expect(arnsOf(stack, statementsForRole(stack))[0].Resource).toEqual([`${JOB_ARN}/Churn-Weekly`, `${JOB_ARN}/churn-weekly`]);
     expect(() => SageMakerCreateHyperParameterTuningJob.jsonPath(newTestStack(), 'Tune', tuningProps(newTestStack(), { hyperParameterTuningJobName: 'x'.repeat(33) })))
       .toThrow(/hyperParameterTuningJobName must be between 1 and 32 characters long/);
   });
@@ -371,7 +371,7 @@ describe('IAM on the state machine role, per pattern', () => {
           'sagemaker:AddTags',
           'sagemaker:ListTags',
         ],
-        Resource: `${JOB_ARN}/tune-*`,
+        Resource: [`${JOB_ARN}/Tune-*`, `${JOB_ARN}/tune-*`],
       },
       { Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], Resource: RULE_ARN },
       {
@@ -388,7 +388,7 @@ describe('IAM on the state machine role, per pattern', () => {
   test('REQUEST_RESPONSE: create and ListTags only; AddTags only with tags', () => {
     const rr = machinePolicy({ integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE });
     expect(arnsOf(rr.stack, rr.statements)).toEqual([
-      { Action: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:ListTags'], Resource: `${JOB_ARN}/tune-*` },
+      { Action: ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:ListTags'], Resource: [`${JOB_ARN}/Tune-*`, `${JOB_ARN}/tune-*`] },
       expect.objectContaining({ Action: ['iam:PassRole'] }),
     ]);
     const tagged = machinePolicy({ integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE, tags: { team: 'ml' } });
@@ -396,15 +396,15 @@ describe('IAM on the state machine role, per pattern', () => {
   });
 
   test.each([
-    ['generated, JSONPath', {}, undefined, `${JOB_ARN}/tune-*`],
-    ['generated, JSONata', {}, sfn.QueryLanguage.JSONATA, `${JOB_ARN}/tune-*`],
-    ['JSONata with a literal prefix', { hyperParameterTuningJobName: "{% 'Weekly-' & $states.input.week %}" }, sfn.QueryLanguage.JSONATA, `${JOB_ARN}/weekly-*`],
-    ['States.Format with a literal prefix', { hyperParameterTuningJobName: sfn.JsonPath.format('Daily-{}', sfn.JsonPath.stringAt('$.day')) }, undefined, `${JOB_ARN}/daily-*`],
+    ['generated, JSONPath', {}, undefined, [`${JOB_ARN}/Tune-*`, `${JOB_ARN}/tune-*`]],
+    ['generated, JSONata', {}, sfn.QueryLanguage.JSONATA, [`${JOB_ARN}/Tune-*`, `${JOB_ARN}/tune-*`]],
+    ['JSONata with a literal prefix', { hyperParameterTuningJobName: "{% 'Weekly-' & $states.input.week %}" }, sfn.QueryLanguage.JSONATA, [`${JOB_ARN}/Weekly-*`, `${JOB_ARN}/weekly-*`]],
+    ['States.Format with a literal prefix', { hyperParameterTuningJobName: sfn.JsonPath.format('Daily-{}', sfn.JsonPath.stringAt('$.day')) }, undefined, [`${JOB_ARN}/Daily-*`, `${JOB_ARN}/daily-*`]],
     ['wholly dynamic JsonPath', { hyperParameterTuningJobName: sfn.JsonPath.stringAt('$.name') }, undefined, `${JOB_ARN}/*`],
     ['wholly dynamic JSONata', { hyperParameterTuningJobName: '{% $states.input.name %}' }, sfn.QueryLanguage.JSONATA, `${JOB_ARN}/*`],
   ])('the job ARN is scoped to what is known of the name (%s)', (_case, extra, queryLanguage, arn) => {
     const { statements, stack } = machinePolicy(extra as Partial<SageMakerCreateHyperParameterTuningJobProps>, queryLanguage);
-    expect(arnsOf(stack, statements)[0].Resource).toBe(arn);
+    expect(arnsOf(stack, statements)[0].Resource).toEqual(arn);
     expect(JSON.stringify(statements)).not.toContain('{%');
   });
 
@@ -413,7 +413,7 @@ describe('IAM on the state machine role, per pattern', () => {
       .next(SageMakerCreateHyperParameterTuningJob.jsonPath(scope, 'TuneB', tuningProps(scope)))
       .next(SageMakerCreateProcessingJob.jsonPath(scope, 'Prep', helloWorldProps())));
     const statements = arnsOf(stack, statementsForRole(stack));
-    expect(statements.find((s) => s.Action.includes('sagemaker:CreateHyperParameterTuningJob')).Resource).toEqual([`${JOB_ARN}/tunea-*`, `${JOB_ARN}/tuneb-*`]);
+    expect(statements.find((s) => s.Action.includes('sagemaker:CreateHyperParameterTuningJob')).Resource).toEqual([`${JOB_ARN}/TuneA-*`, `${JOB_ARN}/tunea-*`, `${JOB_ARN}/TuneB-*`, `${JOB_ARN}/tuneb-*`]);
     expect(statements.find((s) => s.Action.includes('events:PutRule')).Resource).toEqual([
       RULE_ARN,
       'arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForSageMakerProcessingJobsRule',

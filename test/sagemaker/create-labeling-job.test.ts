@@ -239,7 +239,7 @@ describe('job names', () => {
     const task = SageMakerCreateLabelingJob.jsonPath(stack, 'Label', labelingProps(stack, { labelingJobName: 'Cars-Batch-1' }));
     new sfn.StateMachine(stack, 'SM', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
     Annotations.fromStack(stack).hasWarning('/TestStack/Label', Match.stringLikeRegexp('labelingJobName is the literal "Cars-Batch-1".*labeling job names must be unique'));
-    expect(arnsOf(stack, statementsForRole(stack))[0].Resource).toBe(`${JOB_ARN}/cars-batch-1`);
+    expect(arnsOf(stack, statementsForRole(stack))[0].Resource).toEqual([`${JOB_ARN}/Cars-Batch-1`, `${JOB_ARN}/cars-batch-1`]);
   });
 });
 
@@ -258,7 +258,7 @@ describe('IAM on the state machine role, per pattern', () => {
     expect(arnsOf(stack, statements)).toEqual([
       {
         Action: ['sagemaker:CreateLabelingJob', 'sagemaker:DescribeLabelingJob', 'sagemaker:StopLabelingJob', 'sagemaker:AddTags', 'sagemaker:ListTags'],
-        Resource: `${JOB_ARN}/labelcars-*`,
+        Resource: [`${JOB_ARN}/LabelCars-*`, `${JOB_ARN}/labelcars-*`],
       },
       { Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], Resource: RULE_PATTERN_ARN },
       {
@@ -275,19 +275,19 @@ describe('IAM on the state machine role, per pattern', () => {
   test('REQUEST_RESPONSE: create and ListTags only; no events permission at all', () => {
     const { statements, stack } = machinePolicy({ integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE });
     expect(arnsOf(stack, statements)).toEqual([
-      { Action: ['sagemaker:CreateLabelingJob', 'sagemaker:ListTags'], Resource: `${JOB_ARN}/labelcars-*` },
+      { Action: ['sagemaker:CreateLabelingJob', 'sagemaker:ListTags'], Resource: [`${JOB_ARN}/LabelCars-*`, `${JOB_ARN}/labelcars-*`] },
       expect.objectContaining({ Action: ['iam:PassRole'] }),
     ]);
   });
 
   test.each([
-    ['generated, JSONPath', {}, undefined, `${JOB_ARN}/labelcars-*`],
-    ['generated, JSONata', {}, sfn.QueryLanguage.JSONATA, `${JOB_ARN}/labelcars-*`],
-    ['JSONata with a literal prefix', { labelingJobName: "{% 'Cars-' & $states.input.batch %}" }, sfn.QueryLanguage.JSONATA, `${JOB_ARN}/cars-*`],
+    ['generated, JSONPath', {}, undefined, [`${JOB_ARN}/LabelCars-*`, `${JOB_ARN}/labelcars-*`]],
+    ['generated, JSONata', {}, sfn.QueryLanguage.JSONATA, [`${JOB_ARN}/LabelCars-*`, `${JOB_ARN}/labelcars-*`]],
+    ['JSONata with a literal prefix', { labelingJobName: "{% 'Cars-' & $states.input.batch %}" }, sfn.QueryLanguage.JSONATA, [`${JOB_ARN}/Cars-*`, `${JOB_ARN}/cars-*`]],
     ['wholly dynamic JsonPath', { labelingJobName: sfn.JsonPath.stringAt('$.name') }, undefined, `${JOB_ARN}/*`],
   ])('the job ARN is scoped to what is known of the name (%s)', (_case, extra, queryLanguage, arn) => {
     const { statements, stack } = machinePolicy(extra as Partial<SageMakerCreateLabelingJobProps>, queryLanguage);
-    expect(arnsOf(stack, statements)[0].Resource).toBe(arn);
+    expect(arnsOf(stack, statements)[0].Resource).toEqual(arn);
     expect(JSON.stringify(statements)).not.toContain('{%');
   });
 });
@@ -317,10 +317,10 @@ describe('the default job role: what Ground Truth documents for its execution ro
         Condition: { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/LabelingJobs', '/aws/sagemaker/Workteam'] } },
       },
       // The manifest's folder (the images beside it), the label categories, the template.
-      { Action: ['s3:GetObject'], Resource: [`${BUCKET_ARN}/images/*`, `${BUCKET_ARN}/config/categories.json*`, `${BUCKET_ARN}/config/bounding-box.liquid*`] },
+      { Action: ['s3:GetObject'], Resource: [`${BUCKET_ARN}/images/*`, `${BUCKET_ARN}/config/categories.json`, `${BUCKET_ARN}/config/bounding-box.liquid`] },
       // Bucket-level, as Ground Truth's execution role policy has it.
       { Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: BUCKET_ARN },
-      { Action: ['s3:PutObject'], Resource: `${BUCKET_ARN}/labels/*` },
+      { Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Resource: `${BUCKET_ARN}/labels/*` },
     ]);
     await expectLeastPrivilegeIam(stack, { justified: JOB_ROLE_JUSTIFIED });
   });
@@ -334,11 +334,11 @@ describe('the default job role: what Ground Truth documents for its execution ro
       {
         Action: ['s3:GetObject'],
         Resource: [
-          `${BUCKET_ARN}/images/manifest.json*`,
+          `${BUCKET_ARN}/images/manifest.json`,
           `${BUCKET_ARN}/raw/2024/*`,
           `${BUCKET_ARN}/raw/2025/*`,
-          `${BUCKET_ARN}/config/categories.json*`,
-          `${BUCKET_ARN}/config/bounding-box.liquid*`,
+          `${BUCKET_ARN}/config/categories.json`,
+          `${BUCKET_ARN}/config/bounding-box.liquid`,
         ],
       },
     ]));

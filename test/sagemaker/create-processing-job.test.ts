@@ -275,7 +275,7 @@ describe('job names', () => {
     new sfn.StateMachine(stack, 'SM', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
     // THEN
     Annotations.fromStack(stack).hasWarning('/TestStack/Job', Match.stringLikeRegexp('processingJobName is the literal "Nightly-Preprocess".*every execution after the first fails'));
-    expect(arnsOf(stack, machineStatements(stack))[0].Resource).toBe(`${JOB_ARN}/nightly-preprocess`);
+    expect(arnsOf(stack, machineStatements(stack))[0].Resource).toEqual([`${JOB_ARN}/Nightly-Preprocess`, `${JOB_ARN}/nightly-preprocess`]);
     const rendered = JSON.stringify(Template.fromStack(stack).toJSON());
     expect(rendered).toContain(':processing-job/nightly-preprocess"');
     expect(rendered).not.toContain('processing-job/nightly-preprocess*');
@@ -290,11 +290,13 @@ describe('job names', () => {
     expect(() => SageMakerCreateProcessingJob.jsonPath(newTestStack(), 'Job', helloWorldProps({ processingJobName: name }))).toThrow(message);
   });
 
-  test('a JSONata name in a JSONPath state, or a JsonPath name in a JSONata state, is an error', () => {
+  test('a JSONata name in a JSONPath state is an error; a JsonPath name in a JSONata state is converted', () => {
     expect(() => renderState((scope) => SageMakerCreateProcessingJob.jsonPath(scope, 'Job', helloWorldProps({ processingJobName: "{% 'x-' & $uuid() %}" }))))
       .toThrow(/processingJobName must be a literal or a JsonPath value in a JSONPath state/);
-    expect(() => renderState((scope) => SageMakerCreateProcessingJob.jsonata(scope, 'Job', helloWorldProps({ processingJobName: sfn.JsonPath.stringAt('$.name') }))))
-      .toThrow(/processingJobName must be a literal or a JSONata expression in a JSONata state/);
+    const state = renderState((scope) => SageMakerCreateProcessingJob.jsonata(scope, 'Job', helloWorldProps({ processingJobName: sfn.JsonPath.stringAt('$.name') })));
+    expect(state.Arguments.ProcessingJobName).toEqual('{% $states.input.name %}');
+    expect(() => renderState((scope) => SageMakerCreateProcessingJob.jsonata(scope, 'Job', helloWorldProps({ processingJobName: sfn.JsonPath.stringAt('$.names[?(@.a)]') }))))
+      .toThrow(/processingJobName must be a literal, a JSONata expression or a plain JsonPath reference/);
   });
 });
 
@@ -313,7 +315,7 @@ describe('IAM on the state machine role, per pattern', () => {
     expect(arnsOf(stack, statements)).toEqual([
       {
         Action: ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob', 'sagemaker:AddTags', 'sagemaker:ListTags'],
-        Resource: `${JOB_ARN}/preprocess-*`,
+        Resource: [`${JOB_ARN}/Preprocess-*`, `${JOB_ARN}/preprocess-*`],
       },
       { Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], Resource: RULE_ARN },
       {
@@ -328,7 +330,7 @@ describe('IAM on the state machine role, per pattern', () => {
   test('REQUEST_RESPONSE: create only (no describe/stop, no rule, no tagging without tags)', () => {
     const { statements, stack } = machinePolicy({ integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE });
     expect(arnsOf(stack, statements)).toEqual([
-      { Action: ['sagemaker:CreateProcessingJob', 'sagemaker:ListTags'], Resource: `${JOB_ARN}/preprocess-*` },
+      { Action: ['sagemaker:CreateProcessingJob', 'sagemaker:ListTags'], Resource: [`${JOB_ARN}/Preprocess-*`, `${JOB_ARN}/preprocess-*`] },
       expect.objectContaining({ Action: ['iam:PassRole'] }),
     ]);
   });
@@ -337,28 +339,28 @@ describe('IAM on the state machine role, per pattern', () => {
     const { statements, stack } = machinePolicy({ integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE, tags: { team: 'ml' } });
     expect(arnsOf(stack, statements)[0]).toEqual({
       Action: ['sagemaker:CreateProcessingJob', 'sagemaker:AddTags', 'sagemaker:ListTags'],
-      Resource: `${JOB_ARN}/preprocess-*`,
+      Resource: [`${JOB_ARN}/Preprocess-*`, `${JOB_ARN}/preprocess-*`],
     });
   });
 
   test.each([
     ['JSONPath state machine', undefined],
     ['JSONata state machine', sfn.QueryLanguage.JSONATA],
-  ])('a generated name is scoped to its lower-cased prefix in both query languages (%s)', (_case, queryLanguage) => {
+  ])('a generated name is scoped to its prefix, as given and lower-cased, in both query languages (%s)', (_case, queryLanguage) => {
     const { statements, stack } = machinePolicy({}, queryLanguage);
-    expect(arnsOf(stack, statements)[0].Resource).toBe(`${JOB_ARN}/preprocess-*`);
+    expect(arnsOf(stack, statements)[0].Resource).toEqual([`${JOB_ARN}/Preprocess-*`, `${JOB_ARN}/preprocess-*`]);
   });
 
   test('a JSONata name with a literal prefix is scoped to that prefix, never rendered literally into the ARN', () => {
     const { statements, stack } = machinePolicy({ processingJobName: "{% 'Nightly-' & $states.input.date %}" }, sfn.QueryLanguage.JSONATA);
     const resource = arnsOf(stack, statements)[0].Resource;
-    expect(resource).toBe(`${JOB_ARN}/nightly-*`);
+    expect(resource).toEqual([`${JOB_ARN}/Nightly-*`, `${JOB_ARN}/nightly-*`]);
     expect(JSON.stringify(statements)).not.toContain('{%');
   });
 
   test('a JSONPath name built with States.Format is scoped to its literal prefix', () => {
     const { statements, stack } = machinePolicy({ processingJobName: sfn.JsonPath.format('Daily-{}', sfn.JsonPath.stringAt('$.date')) });
-    expect(arnsOf(stack, statements)[0].Resource).toBe(`${JOB_ARN}/daily-*`);
+    expect(arnsOf(stack, statements)[0].Resource).toEqual([`${JOB_ARN}/Daily-*`, `${JOB_ARN}/daily-*`]);
   });
 
   test.each([
@@ -394,8 +396,9 @@ describe('IAM on the state machine role, per pattern', () => {
     const small = new sfn.StateMachine(stack, 'Small', { definitionBody: sfn.DefinitionBody.fromChainable(other) });
     // THEN
     const bigStatements = statementsForRole(stack, big);
+    // 30 jobs × 2 letter cases = 60 job ARNs: one statement (at most 70 per statement)
     expect(bigStatements).toHaveLength(3);
-    expect(bigStatements[0].Resource).toHaveLength(30);
+    expect(bigStatements.filter((st) => [].concat(st.Action as never).includes('sagemaker:CreateProcessingJob' as never)).map((st) => st.Resource.length)).toEqual([60]);
     expect(JSON.stringify(bigStatements)).not.toContain('other-*');
     const smallStatements = statementsForRole(stack, small);
     expect(smallStatements).toHaveLength(3);
@@ -403,7 +406,7 @@ describe('IAM on the state machine role, per pattern', () => {
     expect(JSON.stringify(smallStatements)).not.toContain('job0-*');
   });
 
-  test('200 jobs with their own roles: statements of at most 50 ARNs, every policy within IAM\'s size limits', () => {
+  test('200 jobs with their own roles: statements of at most 70 ARNs, every policy within IAM\'s size limits', () => {
     // GIVEN
     const stack = newTestStack();
     const jobs = Array.from({ length: 200 }, (_, i) => SageMakerCreateProcessingJob.jsonPath(stack, `Job${i}`, helloWorldProps()));
@@ -419,8 +422,8 @@ describe('IAM on the state machine role, per pattern', () => {
     const statements = documents.flatMap((d) => d.Properties.PolicyDocument.Statement);
     const jobStatements = statements.filter((st: any) => [].concat(st.Action).includes('sagemaker:CreateProcessingJob' as never));
     const passRoles = statements.filter((st: any) => st.Action === 'iam:PassRole');
-    expect(jobStatements.map((st: any) => st.Resource.length)).toEqual([50, 50, 50, 50]);
-    expect(passRoles.map((st: any) => st.Resource.length)).toEqual([50, 50, 50, 50]);
+    expect(jobStatements.map((st: any) => st.Resource.length).sort((a: number, b: number) => b - a)).toEqual([70, 70, 70, 70, 70, 50]); // 200 jobs × 2 letter cases
+    expect(passRoles.map((st: any) => st.Resource.length).sort((a: number, b: number) => b - a)).toEqual([70, 70, 60]);
     expect(statements.filter((st: any) => [].concat(st.Action).includes('events:PutRule' as never))).toHaveLength(1);
     // Sizes as IAM counts them: no whitespace, intrinsics resolved (a role ARN as CloudFormation names it).
     const size = (doc: any) => JSON.stringify(renderIntrinsics(doc)).replace(/\$\{(\w+)\.Arn\}/g, 'arn:aws:iam::123456789012:role/TestStack-$1-ABCDEFGHIJKL').length;

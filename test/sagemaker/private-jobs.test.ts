@@ -45,7 +45,7 @@ describe('JobRole options of the kinds', () => {
     expect(bucket).toEqual([
       { Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::bucket/in/data/*' },
       { Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: 'arn:aws:s3:::bucket' },
-      { Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::bucket/out/*' },
+      { Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::bucket/out/*' },
     ]);
   });
 
@@ -54,7 +54,7 @@ describe('JobRole options of the kinds', () => {
     ['a key at the bucket root', 'manifest.json', 'arn:aws:s3:::bucket/*', undefined],
     ['a folder', 'datasets/', 'arn:aws:s3:::bucket/datasets/*', 'datasets/*'],
   ])('binding a folder: %s', (_case, key, objects, listPrefix) => {
-    const { statements } = roleOf(PROCESSING_JOB, (role, bucket) => role.bindRead(tasks.S3Location.fromBucket(bucket, key), true));
+    const { statements } = roleOf(PROCESSING_JOB, (role, bucket) => role.bindRead(tasks.S3Location.fromBucket(bucket, key), 'folder'));
     expect(statements).toEqual(expect.arrayContaining([
       { Action: ['s3:GetObject'], Resource: objects },
       listPrefix

@@ -199,3 +199,44 @@ function resolveRoleId(stack: Stack, role: string | IConstruct | undefined): str
   }
   return target;
 }
+
+/** Text that must never reach an IAM ARN: JSONata, JsonPath paths and intrinsics, unresolved CDK tokens. */
+const EXPRESSION_IN_ARN = /\{%|%\}|\$\.|\$\$\.|States\.|\$\{Token\[/;
+
+/**
+ * Every `Resource`/`NotResource` string (intrinsics included, at any depth) of every IAM statement of the stack
+ * (roles' inline policies, `AWS::IAM::Policy`, `AWS::IAM::ManagedPolicy`) that holds a JSONata expression, a JsonPath
+ * path or intrinsic, or an unresolved token. Empty when the stack is clean.
+ */
+export function expressionsInIamArns(stack: Stack): string[] {
+  const resources: Record<string, { Type: string; Properties?: any }> = Template.fromStack(stack).toJSON().Resources ?? {};
+  const found: string[] = [];
+  const scan = (value: unknown, at: string): void => {
+    if (typeof value === 'string') {
+      if (EXPRESSION_IN_ARN.test(value)) found.push(`${at}: ${value}`);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => scan(v, `${at}[${i}]`));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) scan(v, `${at}.${k}`);
+    }
+  };
+  const scanDocument = (document: any, at: string) => {
+    statementsOf(document).forEach((s: any, i: number) => {
+      scan(s.Resource, `${at}.Statement[${i}].Resource`);
+      scan((s as any).NotResource, `${at}.Statement[${i}].NotResource`);
+    });
+  };
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::IAM::Role') {
+      (resource.Properties?.Policies ?? []).forEach((p: any, i: number) => scanDocument(p.PolicyDocument, `${id}.Policies[${i}]`));
+    } else if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      scanDocument(resource.Properties?.PolicyDocument, id);
+    }
+  }
+  return found;
+}
+
+/** Fails when any IAM ARN of the stack holds an expression (see {@link expressionsInIamArns}). */
+export function expectNoExpressionInIamArns(stack: Stack): void {
+  expect(expressionsInIamArns(stack)).toEqual([]);
+}

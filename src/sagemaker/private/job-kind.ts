@@ -40,6 +40,12 @@ export interface SageMakerJobKind {
    * it for its execution role (bucket-level checks carry no `s3:prefix`, so a prefix condition would deny them).
    */
   readonly bucketAccess: 'prefix' | 'bucket';
+  /**
+   * What the role may do under the job's output prefix. Ground Truth's execution-role documentation lists
+   * `s3:AbortMultipartUpload`, `s3:GetObject` and `s3:PutObject` for the output location (automated labeling and
+   * post-annotation functions read the output back); the other jobs only write.
+   */
+  readonly outputActions: readonly string[];
 }
 
 /** The SageMaker job name pattern (CreateProcessingJob, CreateTrainingJob, …): letters, digits, single dashes. */
@@ -62,6 +68,7 @@ export const PROCESSING_JOB: SageMakerJobKind = {
   fallbackPrefix: 'processing',
   pullsImages: true,
   bucketAccess: 'prefix',
+  outputActions: ['s3:PutObject'],
 };
 
 /**
@@ -87,6 +94,7 @@ export const TUNING_JOB: SageMakerJobKind = {
   fallbackPrefix: 'tuning',
   pullsImages: true,
   bucketAccess: 'prefix',
+  outputActions: ['s3:PutObject'],
 };
 
 /**
@@ -96,12 +104,15 @@ export const TUNING_JOB: SageMakerJobKind = {
  * and processing rules `StepFunctionsGetEventsForSageMaker<Kind>JobsRule`. A wrong exact name would fail every
  * run, so the events permissions are scoped to the narrowest pattern that covers every SageMaker rule Step Functions
  * manages, `StepFunctionsGetEventsForSageMaker*` (rules Step Functions itself creates and owns), and no further.
+ * Searched again (AWS documentation, public policies and code): no source names a labeling rule; the wildcard stays
+ * the narrowest safe choice until one does.
  *
  * Metrics: Ground Truth publishes labeling-job metrics in `/aws/sagemaker/LabelingJobs` and worker metrics in
  * `/aws/sagemaker/Workteam`; the role may publish to those two namespaces only.
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html
  * @see https://docs.aws.amazon.com/sagemaker/latest/dg/sms-security-permission-execution-role.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/dg/sms-security-permissions-get-started.html
  */
 export const LABELING_JOB: SageMakerJobKind = {
   noun: 'labeling job',
@@ -119,4 +130,5 @@ export const LABELING_JOB: SageMakerJobKind = {
   fallbackPrefix: 'labeling',
   pullsImages: false,
   bucketAccess: 'bucket',
+  outputActions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
 };

@@ -2,10 +2,11 @@ import { Annotations } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { JOB_NAME_PATTERN, SageMakerJobKind } from './job-kind';
-import { isEncodedJsonPath, JSON_PATH, JSONATA } from './refs';
+import { JSONATA } from './refs';
 import { invalid } from '../../private/errors';
-import { isDynamic, isJsonata } from '../../private/expressions';
+import { isDynamic } from '../../private/expressions';
 import { NameShape, nameShape, readablePrefix, UNIQUE_SUFFIX_LENGTH } from '../../private/names';
+import { renderForQueryLanguage } from '../../private/values';
 
 /** A compact unique suffix: 16 hex characters (64 random bits) and the dash before it. */
 const COMPACT_SUFFIX_LENGTH = 17;
@@ -65,7 +66,7 @@ export class JobName {
 
   /**
    * The request field holding the name, as placed in Parameters (JSONPath: `<field>.$` for a generated name)
-   * or Arguments (JSONata). A JSONata name in a JSONPath state, or a JsonPath value in a JSONata state, is an error.
+   * or Arguments (JSONata).
    */
   public renderField(field: string, queryLanguage: sfn.QueryLanguage): Record<string, string> {
     if (this.generated) {
@@ -80,14 +81,9 @@ export class JobName {
           : `States.Format('${prefix}-{}{}', ${FIRST_UUID_SEGMENT}, ${FIRST_UUID_SEGMENT})`,
       };
     }
-    const given = this.given!;
-    if (queryLanguage === JSONATA && isEncodedJsonPath(given)) {
-      invalid(this.scope, this.prop, 'a literal or a JSONata expression in a JSONata state (JsonPath values only work in JSONPath states)', 'a JsonPath value');
-    }
-    if (queryLanguage === JSON_PATH && isJsonata(given)) {
-      invalid(this.scope, this.prop, 'a literal or a JsonPath value in a JSONPath state (JSONata expressions only work in JSONata states)', given);
-    }
-    return { [field]: given };
+    // A JsonPath name in a JSONata state is converted (plain references) or refused; a JSONata one in a JSONPath
+    // state is refused (see renderForQueryLanguage).
+    return { [field]: renderForQueryLanguage(this.scope, this.prop, this.given!, queryLanguage) };
   }
 }
 

@@ -5,10 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, DependencyGroup } from 'constructs';
 import { SageMakerJobKind } from './job-kind';
-import { isEncodedJsonPath, isUnresolved, PARTITION } from './refs';
+import { isUnresolved, PARTITION } from './refs';
 import { addMergedStatementsToRole, specOf, StatementSet, StatementSpec } from './statements';
 import { isJsonata } from '../../private/expressions';
 import { passRoleStatement } from '../../private/iam';
+import { containsJsonPath } from '../../private/values';
 
 /**
  * The execution role of a SageMaker job, with least privilege derived from what the job touches.
@@ -20,7 +21,11 @@ import { passRoleStatement } from '../../private/iam';
  * - read location `s3://b/p`: `s3:GetObject` on `b/p*` (or on the folder holding `p`, for a manifest whose data
  *   sits beside it) and `s3:ListBucket` on `b` for keys under `p` only (aws-cdk-lib's `grantRead` would give
  *   `s3:GetObject*`, `s3:GetBucket*`, `s3:List*` on the whole bucket);
- * - write location: `s3:PutObject` on `b/p*` (instead of `grantWrite`'s delete, tagging, retention, …);
+ * - a single object (a template, a label-category file): `s3:GetObject` on that object only;
+ * - write location: the kind's `outputActions` on `b/p*` (`s3:PutObject`; for Ground Truth also
+ *   `s3:AbortMultipartUpload` and `s3:GetObject`, as its execution-role page lists), instead of `grantWrite`'s
+ *   delete, tagging, retention, …;
+ * - a key holding a JsonPath value or a JSONata expression: the literal part before it, as a prefix;
  * - for kinds whose service documents bucket-level checks (Ground Truth): `s3:ListBucket` and
  *   `s3:GetBucketLocation` on each bucket instead of the prefix-conditioned listing;
  * - the bucket's KMS key: `kms:Decrypt` to read, `kms:GenerateDataKey` and `kms:Decrypt` (multipart upload) to
@@ -74,16 +79,17 @@ export class JobRole {
   /**
    * Binds an S3 location the job reads; returns its URI.
    *
-   * @param folder grant the whole folder holding the location (its key up to the last `/`) rather than the key
-   * prefix: for a manifest whose data objects sit beside it.
+   * @param extent what is granted: `prefix` every key starting with the location's key; `folder` the whole folder
+   * holding it (its key up to the last `/`: for a manifest whose data objects sit beside it); `object` that one
+   * object (a template, a label-category file), or its literal prefix when the key is only known at run time.
    */
-  public bindRead(location: tasks.S3Location, folder: boolean = false): string {
-    return this.bindS3(location, 'read', folder);
+  public bindRead(location: tasks.S3Location, extent: S3Extent = 'prefix'): string {
+    return this.bindS3(location, 'read', extent);
   }
 
-  /** Binds an S3 location the job writes; returns its URI. */
+  /** Binds an S3 location the job writes (its kind's `outputActions` under the key prefix); returns its URI. */
   public bindWrite(location: tasks.S3Location): string {
-    return this.bindS3(location, 'write', false);
+    return this.bindS3(location, 'write', 'prefix');
   }
 
   /** Binds the job's image (pull on its repository); returns its URI. */
@@ -186,7 +192,7 @@ export class JobRole {
     return this.statements.specs();
   }
 
-  private bindS3(location: tasks.S3Location, access: 'read' | 'write', folder: boolean): string {
+  private bindS3(location: tasks.S3Location, access: 'read' | 'write', extent: S3Extent): string {
     const recorded = this.recorder.record(() => location.bind({ grantPrincipal: this.recorder }, { forReading: access === 'read', forWriting: access === 'write' }).uri);
     const parsed = parseS3Uri(recorded.value);
     if (!parsed) {
@@ -198,11 +204,12 @@ export class JobRole {
     const recordedS3 = recorded.specs.find((s) => s.actions.every((a) => a.startsWith('s3:')));
     const bucketArn = recordedS3?.resources.find((r) => recordedS3.resources.some((o) => o.startsWith(`${r}/`)))
       ?? `arn:${PARTITION}:s3:::${parsed.bucket}`;
-    const prefix = folder ? parsed.prefix.slice(0, parsed.prefix.lastIndexOf('/') + 1) : parsed.prefix;
-    const objects = `${bucketArn}/${prefix}*`;
+    const prefix = extent === 'folder' ? parsed.prefix.slice(0, parsed.prefix.lastIndexOf('/') + 1) : parsed.prefix;
+    const exact = extent === 'object' && parsed.prefix === parsed.key && parsed.key !== '';
+    const objects = exact ? `${bucketArn}/${parsed.key}` : `${bucketArn}/${prefix}*`;
     this.statements.add(access === 'read'
       ? { actions: ['s3:GetObject'], resources: [objects] }
-      : { actions: ['s3:PutObject'], resources: [objects] });
+      : { actions: [...this.kind.outputActions], resources: [objects] });
     if (this.kind.bucketAccess === 'bucket') {
       this.statements.add({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucketArn] });
     } else if (access === 'read') {
@@ -242,6 +249,9 @@ export class JobRole {
     ];
   }
 }
+
+/** How much of an S3 location a read grants (see `JobRole.bindRead`). */
+export type S3Extent = 'prefix' | 'folder' | 'object';
 
 /** Image bindings by image (with the account of the principal they were recorded for). */
 const IMAGE_BINDINGS = new WeakMap<tasks.DockerImage, { value: string; specs: StatementSpec[]; account: string | undefined }>();
@@ -308,7 +318,7 @@ class StatementRecorder implements iam.IPrincipal {
  * the prefix's literal start can be read; undefined for a URI known only at run time.
  */
 export function parseS3Uri(uri: string): { bucket: string; key: string; prefix: string } | undefined {
-  if (isJsonata(uri) || isEncodedJsonPath(uri)) return undefined;
+  if (isJsonata(uri) || (containsJsonPath(uri) && !/^(s3|https):\/\//.test(uri))) return undefined;
   // s3://bucket/key; https://s3.<region>.<suffix>/bucket/key (path style: what S3Location.fromBucket produces);
   // https://bucket.s3.<region>.<suffix>/key (virtual-hosted style).
   const m =
@@ -317,9 +327,13 @@ export function parseS3Uri(uri: string): { bucket: string; key: string; prefix: 
     /^https:\/\/(?<bucket>[^/]+?)\.s3[.-][^/]*(?:\/(?<key>.*))?$/s.exec(uri);
   if (!m?.groups) return undefined;
   const bucket = m.groups.bucket;
+  // A bucket known only at run time (a JsonPath value or an expression): nothing to scope to.
+  if (bucket.includes('{%') || containsJsonPath(bucket)) return undefined;
   const key = m.groups.key ?? '';
-  const token = key.indexOf('${Token[');
-  return { bucket, key, prefix: token >= 0 ? key.slice(0, token) : key };
+  // The literal start of the key: up to the first token (JsonPath or CloudFormation) or JSONata expression, so an
+  // expression never reaches an IAM ARN.
+  const cuts = [key.indexOf('${Token['), key.indexOf('{%')].filter((i) => i >= 0);
+  return { bucket, key, prefix: cuts.length > 0 ? key.slice(0, Math.min(...cuts)) : key };
 }
 
 /** The repository ARN of a literal ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`). */

@@ -11,6 +11,7 @@ import { jobTaskStatements } from './state-machine-policy';
 import { registerMergedStatements, StatementSpec } from './statements';
 import { integrationResourceArn, validatePattern } from '../../private/integration';
 import { renderInStateMachineLanguage } from '../../private/query-language';
+import { renderForQueryLanguage } from '../../private/values';
 
 /** SageMaker has no callback integration: request-response or `.sync`. */
 const SUPPORTED_INTEGRATION_PATTERNS: readonly sfn.IntegrationPattern[] = [REQUEST_RESPONSE, RUN_JOB];
@@ -98,7 +99,10 @@ export abstract class SageMakerJobTask extends sfn.TaskStateBase implements iam.
     const queryLanguage = this.queryLanguage ?? topLevelQueryLanguage ?? JSON_PATH;
     return {
       Resource: this.resourceArn,
-      ...this._renderParametersOrArguments({ ...this.jobName.renderField(this.kind.nameField, queryLanguage), ...this.request }, queryLanguage),
+      ...this._renderParametersOrArguments(
+        renderForQueryLanguage(this, '', { ...this.jobName.renderField(this.kind.nameField, queryLanguage), ...this.request }, queryLanguage),
+        queryLanguage,
+      ),
     };
   }
 

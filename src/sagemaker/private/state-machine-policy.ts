@@ -6,7 +6,7 @@ import { SageMakerJobKind } from './job-kind';
 import { RUN_JOB } from './refs';
 import { specOf, StatementSpec } from './statements';
 import { managedRuleStatement, passRoleStatement } from '../../private/iam';
-import { NameShape, scopedNameArn } from '../../private/names';
+import { NameShape, scopedNameArnsBothCases } from '../../private/names';
 
 export interface JobTaskPolicyOptions {
   readonly kind: SageMakerJobKind;
@@ -26,8 +26,8 @@ export interface JobTaskPolicyOptions {
  *
  * - `sagemaker:Create<Kind>` on the job ARN, plus for `.sync` `Describe<Kind>` and `Stop<Kind>` (Step Functions
  *   polls the job and stops it when the execution is stopped or times out). Scoped to the job name: exact when
- *   literal, `<lower-cased prefix>*` when generated or partly known (SageMaker lower-cases names in ARNs), `*`
- *   on the name only when nothing of it is known.
+ *   literal, `<prefix>*` when generated or partly known, `*` on the name only when nothing of it is known; each
+ *   both as given and lower-cased when they differ (see `scopedNameArnsBothCases`).
  * - `sagemaker:AddTags` on the same ARN when the request has `Tags` (SageMaker authorizes tag-on-create as
  *   `AddTags`, the `sagemaker:TaggingAction` condition key exists for it) and always for `.sync`: Step Functions
  *   tags the jobs it runs synchronously (`MANAGED_BY_AWS: STARTED_BY_STEP_FUNCTIONS`; aws/aws-cdk#26012, #32294).
@@ -46,14 +46,14 @@ export interface JobTaskPolicyOptions {
 export function jobTaskStatements(scope: IConstruct, opts: JobTaskPolicyOptions): StatementSpec[] {
   const { kind } = opts;
   const sync = opts.integrationPattern === RUN_JOB;
-  const jobArn = scopedNameArn(scope, opts.name, { service: 'sagemaker', resource: kind.arnResource, lowerCase: true });
+  const jobArns = scopedNameArnsBothCases(scope, opts.name, { service: 'sagemaker', resource: kind.arnResource });
   const actions = [
     `sagemaker:${kind.createAction}`,
     ...(sync ? [`sagemaker:${kind.describeAction}`, `sagemaker:${kind.stopAction}`] : []),
     ...(sync || opts.tagged ? ['sagemaker:AddTags'] : []),
     'sagemaker:ListTags',
   ];
-  const specs: StatementSpec[] = [{ actions, resources: [jobArn] }];
+  const specs: StatementSpec[] = [{ actions, resources: jobArns }];
   if (sync) specs.push(ruleSpec(scope, kind));
   for (const role of opts.passedRoles) specs.push(passRoleSpec(role));
   return specs;

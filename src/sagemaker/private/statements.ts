@@ -48,12 +48,13 @@ function mergeKey(spec: StatementSpec): string {
 
 /**
  * The most resources (or condition values) one merged statement holds. IAM counts policy size in characters:
- * 10,240 for all the inline policies of a role, 6,144 for a managed policy, and aws-cdk-lib moves whole
- * statements to overflow managed policies when the inline one gets too large (it cannot split a statement).
- * 50 ARNs of ~60-90 characters make a statement of 3-5 KB that fits in either, so any number of jobs stays
- * deployable; below 50 jobs everything merges into one statement per (actions, conditions).
+ * 10,240 for all the inline policies of a role, 6,144 for a managed policy (10 per role by default), and
+ * aws-cdk-lib moves whole statements to overflow managed policies when the inline one gets too large (it cannot
+ * split a statement, and in practice puts one large statement per managed policy). 70 ARNs of ~60-90 characters
+ * make a statement of 4-6 KB that fits one managed policy, so 200 jobs (each scoped in two letter cases) stay
+ * within the default quota; below 70 ARNs everything merges into one statement per (actions, conditions).
  */
-export const MAX_MERGED_VALUES = 50;
+export const MAX_MERGED_VALUES = 70;
 
 /**
  * A set of statements that merges as it grows (see `mergeKey`), optionally mirrored into live
