@@ -264,6 +264,7 @@ export class JobPoller extends sfn.StateMachineFragment {
       ...name('Start job'),
       resource: props.start.resource,
       parameters: { jsonPath: props.start.parameters, jsonata: props.start.parameters },
+      parametersProp: 'start.parameters',
       policyStatements: props.start.policyStatements ?? [],
       io: {
         jsonPath: {

@@ -296,7 +296,8 @@ describe('IAM', () => {
   ])('%s', (_what, props, expected) => {
     // GIVEN
     const stack = newTestStack();
-    const { stateMachine } = renderChainable(job(stack, 'Train', props));
+    const jsonata = String((props as any).jobQueueArn ?? '').startsWith('{%');
+    const { stateMachine } = renderChainable(job(stack, 'Train', props), { queryLanguage: jsonata ? sfn.QueryLanguage.JSONATA : undefined });
 
     // WHEN
     const submit = statementsForRole(stack, stateMachine).find((s) => s.Action?.includes('batch:SubmitJob'))!;
@@ -473,4 +474,13 @@ describe('missing required props (plain JavaScript / Python callers)', () => {
   test('neither jobQueue nor jobQueueArn', () => {
     expect(() => new BatchPollerJob(newTestStack(), 'Train', { jobDefinitionArn: DEFINITION_ARN } as any)).toThrow(/TestStack\/Train: jobQueue/);
   });
+});
+
+test('a JSONata job queue in a JSONPath state machine is refused at synth (it would be sent as text)', () => {
+  // GIVEN
+  const stack = newTestStack();
+
+  // WHEN / THEN
+  expect(() => renderChainable(job(stack, 'Train', { jobQueueArn: '{% $states.input.queue %}' } as any)))
+    .toThrow(/TestStack\/Train\/Poller: start\.parameters\.JobQueue must be a literal or a JsonPath value in a JSONPath state/);
 });

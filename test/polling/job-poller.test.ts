@@ -591,3 +591,32 @@ describe('missing required props (plain JavaScript / Python callers)', () => {
     expect(() => poller(newTestStack(), 'Etl', { start: { parameters: {}, resultFields: {} } as any })).toThrow(/TestStack\/Etl: start.resource must be given \(required\)/);
   });
 });
+
+describe('start parameters render in the language of the state machine', () => {
+  test('a JsonPath reference in a JSONata state machine becomes the JSONata expression (in a Map too)', () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.Map(scope, 'Each', { itemsPath: undefined, items: sfn.ProvideItems.jsonata('{% $states.input.jobs %}') })
+      .itemProcessor(poller(scope, 'Etl', {
+        start: {
+          resource: 'arn:aws:states:::aws-sdk:glue:startJobRun',
+          parameters: { JobName: sfn.JsonPath.stringAt('$.name'), Arguments: { '--day': sfn.JsonPath.format('day-{}', sfn.JsonPath.stringAt('$.day')) } },
+          resultFields: { jobRunId: 'JobRunId' },
+        },
+      })), { queryLanguage: sfn.QueryLanguage.JSONATA });
+
+    // THEN
+    const start = definition.States.Each.ItemProcessor.States.Etl.Branches[0].States['Etl: Start job'];
+    expect(start.Arguments).toEqual({
+      JobName: '{% $states.input.name %}',
+      Arguments: { '--day': "{% 'day-' & $string($states.input.day) %}" },
+    });
+    expectValidAsl(definition);
+  });
+
+  test('a JSONata expression in a JSONPath state machine is refused, naming start.parameters', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => renderChainable((scope) => poller(scope, 'Etl', {
+      start: { resource: 'arn:aws:states:::aws-sdk:glue:startJobRun', parameters: { JobName: '{% $states.input.name %}' }, resultFields: { jobRunId: 'JobRunId' } },
+    }))).toThrow(/Etl: start\.parameters.*must be/);
+  });
+});

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { effectiveQueryLanguage, jsonataString, renderInStateMachineLanguage } from '../../private';
+import { effectiveQueryLanguage, jsonataString, renderForQueryLanguage, renderInStateMachineLanguage } from '../../private';
 
 /**
  * States that render per query language at synthesis time.
@@ -197,6 +197,8 @@ export interface LanguageTaskProps extends LanguageStateProps {
   readonly io: PerLanguage;
   /** Statements for the state machine role. */
   readonly policyStatements: iam.PolicyStatement[];
+  /** The prop named when a value of `parameters` is refused. @default 'parameters' */
+  readonly parametersProp?: string;
 }
 
 /**
@@ -221,10 +223,14 @@ export class LanguageTask extends sfn.TaskStateBase {
 
   /** @internal */
   protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
-    // Public API only (FieldUtils turns JsonPath tokens into `key.$` fields): no other internal hook.
-    return effectiveQueryLanguage(this.props.queryLanguage, topLevelQueryLanguage) === sfn.QueryLanguage.JSONATA
-      ? { Resource: this.props.resource, Arguments: this.props.parameters.jsonata }
-      : { Resource: this.props.resource, Parameters: sfn.FieldUtils.renderObject(this.props.parameters.jsonPath) };
+    // Public API only (FieldUtils turns JsonPath tokens into `key.$` fields): no other internal hook. Every value
+    // goes through the shared per-language renderer: evaluated by Step Functions in this language, or refused.
+    const language = effectiveQueryLanguage(this.props.queryLanguage, topLevelQueryLanguage);
+    const owner = this.props.owner.construct;
+    const prop = this.props.parametersProp ?? 'parameters';
+    return language === sfn.QueryLanguage.JSONATA
+      ? { Resource: this.props.resource, Arguments: renderForQueryLanguage(owner, prop, this.props.parameters.jsonata, language) }
+      : { Resource: this.props.resource, Parameters: sfn.FieldUtils.renderObject(renderForQueryLanguage(owner, prop, this.props.parameters.jsonPath, language)) };
   }
 }
 
