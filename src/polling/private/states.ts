@@ -230,7 +230,10 @@ export class LanguageTask extends sfn.TaskStateBase {
     const prop = this.props.parametersProp ?? 'parameters';
     return language === sfn.QueryLanguage.JSONATA
       ? { Resource: this.props.resource, Arguments: renderForQueryLanguage(owner, prop, this.props.parameters.jsonata, language) }
-      : { Resource: this.props.resource, Parameters: sfn.FieldUtils.renderObject(renderForQueryLanguage(owner, prop, this.props.parameters.jsonPath, language)) };
+      : {
+        Resource: this.props.resource,
+        Parameters: sfn.FieldUtils.renderObject(renderForQueryLanguage(owner, prop, this.props.parameters.jsonPath, language)),
+      };
   }
 }
 
