@@ -47,6 +47,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/node@^20',
   ],
   jestOptions: {
+    // `npm test` runs jest with --ci: a missing or different snapshot fails instead of being written
+    // (after an intended change: `npx projen test:update`).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
     },
@@ -118,6 +121,8 @@ project.addTask('integ:update', {
   ],
 });
 project.testTask.spawn(integ);
+// `npm test` works on a fresh clone: the handlers' bundles (assets/) that the constructs load come first.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 project.gitignore.exclude('/test/integ/**/cdk-integ.out.*', '/test/integ/**/*.snapshot/asset.*');
 
 // The example app: synth to example/cdk.out, then run its workflow offline with simulated services.
