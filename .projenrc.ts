@@ -56,9 +56,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDev: {
     compilerOptions: {},
-    include: ['.projenrc.ts', 'lambda/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts'],
+    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'lambda/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts'],
   },
-  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', '/.python-check/', '__pycache__/', '/bench/results/'],
+  gitignore: ['/.jsii.tabl.json', '/assets/', '/cdk.out/', '/example/cdk.out/', '/.python-check/', '__pycache__/', '/bench/results/'],
   npmIgnoreOptions: { ignorePatterns: ['/example/', '/bench/', '/lambda/', '/.ci/', '/test/', '/.python-check/'] },
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
@@ -131,10 +131,23 @@ project.addTask('example', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project tsconfig.dev.json example/main.ts' }],
 });
 
+// The Python package's README shows each README example once, in Python: after jsii, the assembly's README
+// loses the Python twins and .jsii.tabl.json (shipped in the npm package) gives jsii-pacmak each TypeScript
+// example's Python translation: its twin, the code of test/python/examples/*.py (see projenrc/python-readme.ts).
+project.postCompileTask.prependExec('ts-node --project tsconfig.dev.json projenrc/python-readme.ts');
+
 // The Python API check (generated bindings, wheel, pyright on the README's Python examples, pytest).
-project.addTask('python-check', {
+const pythonCheck = project.addTask('python-check', {
   description: 'Check the generated Python bindings and the Python examples offline',
   exec: 'bash .ci/python-check.sh',
+});
+
+// `build` packages the Python wheel with jsii-pacmak, which installs its build tools from PyPI. Without PyPI,
+// the same build with the offline Python check in place of the wheel:
+project.addTask('build:offline', {
+  description: 'Full build without PyPI: synth, bundle, compile, docgen, test, npm package, Python bindings check',
+  steps: ['default', 'pre-compile', 'compile', 'post-compile', 'test', 'package:js'].map((name) => ({ spawn: name }))
+    .concat([{ spawn: pythonCheck.name }]),
 });
 
 // Benchmarks (JSON results): synth cost of our tasks against hand-written equivalents.
