@@ -52,15 +52,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/node@^20',
   ],
   jestOptions: {
+    // `npm test` runs jest with --ci: a missing or different snapshot fails instead of being written
+    // (after an intended change: `npx projen test:update`).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
     },
   },
   tsconfigDev: {
     compilerOptions: {},
-    include: ['.projenrc.ts', 'lambda/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts'],
+    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'lambda/**/*.ts', 'example/**/*.ts', 'bench/**/*.ts'],
   },
-  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', '/.python-check/', '__pycache__/', '/bench/results/'],
+  gitignore: ['/.jsii.tabl.json', '/assets/', '/cdk.out/', '/example/cdk.out/', '/.python-check/', '__pycache__/', '/bench/results/'],
   npmIgnoreOptions: { ignorePatterns: ['/example/', '/bench/', '/lambda/', '/.ci/', '/test/', '/.python-check/'] },
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
@@ -123,6 +126,8 @@ project.addTask('integ:update', {
   ],
 });
 project.testTask.spawn(integ);
+// `npm test` works on a fresh clone: the handlers' bundles (assets/) that the constructs load come first.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 project.gitignore.exclude('/test/integ/**/cdk-integ.out.*', '/test/integ/**/*.snapshot/asset.*');
 
 // The example app: synth to example/cdk.out, then run its workflow offline with simulated services.
@@ -131,10 +136,23 @@ project.addTask('example', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project tsconfig.dev.json example/main.ts' }],
 });
 
+// The Python package's README shows each README example once, in Python: after jsii, the assembly's README
+// loses the Python twins and .jsii.tabl.json (shipped in the npm package) gives jsii-pacmak each TypeScript
+// example's Python translation: its twin, the code of test/python/examples/*.py (see projenrc/python-readme.ts).
+project.postCompileTask.prependExec('ts-node --project tsconfig.dev.json projenrc/python-readme.ts');
+
 // The Python API check (generated bindings, wheel, pyright on the README's Python examples, pytest).
-project.addTask('python-check', {
+const pythonCheck = project.addTask('python-check', {
   description: 'Check the generated Python bindings and the Python examples offline',
   exec: 'bash .ci/python-check.sh',
+});
+
+// `build` packages the Python wheel with jsii-pacmak, which installs its build tools from PyPI. Without PyPI,
+// the same build with the offline Python check in place of the wheel:
+project.addTask('build:offline', {
+  description: 'Full build without PyPI: synth, bundle, compile, docgen, test, npm package, Python bindings check',
+  steps: ['default', 'pre-compile', 'compile', 'post-compile', 'test', 'package:js'].map((name) => ({ spawn: name }))
+    .concat([{ spawn: pythonCheck.name }]),
 });
 
 // Benchmarks (JSON results): synth cost of our tasks against hand-written equivalents.

@@ -11,7 +11,9 @@
 #   3. the generated dependency packages are merged (symlinks) into
 #      .python-check/site, put on PYTHONPATH together with the jsii stand-in
 #      test/python/jsii_stub (the real jsii runtime is not obtainable here);
-#   4. pyright type-checks test/python/examples/*.py (the README's Python
+#   4. the Python README (PyPI's long description) and module docstring show
+#      each example once, as Python (test/python/check_python_readme.py);
+#      pyright type-checks test/python/examples/*.py (the README's Python
 #      examples) against those bindings;
 #   5. pytest runs test/python/test_bindings.py against them.
 #
@@ -52,8 +54,11 @@ done
 [ ${#FIND_LINKS[@]} -gt 0 ] || die "no local wheelhouse found (set PYTHON_CHECK_FIND_LINKS)"
 PIP_OFFLINE=(--no-index "${FIND_LINKS[@]}")
 
-# Python packages the check needs (the jsii stand-in only needs typeguard 4
-# and typing-extensions; the real runtime's attrs/cattrs/dateutil are not used).
+# Python packages the check needs (the jsii stand-in only needs typeguard and
+# typing-extensions; the real runtime's attrs/cattrs/dateutil are not used).
+# Users get typeguard 2.13.3 with the jsii runtime; the wheelhouse has only
+# typeguard 4, so the stand-in raises typeguard 2's TypeError (see
+# test/python/jsii_stub/jsii/_type_checking.py).
 REQUIREMENTS=(setuptools wheel build pytest 'typeguard>=4,<5' typing-extensions)
 VENV="$WORK/venv"
 VENV_STAMP="$VENV/.python-check-stamp"
@@ -89,6 +94,9 @@ if [ ! -f "$ROOT/.jsii" ]; then
   log "no .jsii: compiling with jsii"
   "$BIN/jsii" --silence-warnings=reserved-word
 fi
+# the Python README's examples: twins out of the assembly's README, translations into .jsii.tabl.json
+# (post-compile does this; it is a no-op when already done)
+"$BIN/ts-node" --project "$ROOT/tsconfig.dev.json" "$ROOT/projenrc/python-readme.ts" "$ROOT"
 
 # ------------------------------------------------------------------ bindings
 PACMAK_VERSION="$(node -p 'require("jsii-pacmak/package.json").version')"
@@ -157,6 +165,9 @@ rm -rf "$SELF_OUT"
 "$BIN/jsii-pacmak" --code-only -t python --no-npmignore -o "$SELF_OUT" .
 SELF_PY="$SELF_OUT/python"
 [ -f "$SELF_PY/setup.py" ] || die "jsii-pacmak produced no Python package for this package"
+# the README PyPI shows (and the module docstring): each example once, as Python, no TypeScript
+PY_MODULE="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).targets.python.module' "$ROOT/.jsii")"
+(cd "$ROOT/test/python" && "$PYTHON" check_python_readme.py "$SELF_PY" "$PY_MODULE" examples)
 
 # Merge the dependency packages into one tree, like pip installing them in order
 # (aws-cdk-lib and its jsii dependencies share the aws_cdk package).

@@ -29,7 +29,7 @@ class WorkerStack extends Stack {
     const work = new EcsCallbackTask(this, 'Work', {
       cluster,
       taskDefinition,
-      launchTarget: new tasks.EcsFargateLaunchTarget(),
+      launchTarget: new tasks.EcsFargateLaunchTarget({ platformVersion: ecs.FargatePlatformVersion.LATEST }),
       input: sfn.TaskInput.fromJsonPathAt('$.input'),
       resultPath: '$.input',
       heartbeatTimeout: sfn.Timeout.duration(Duration.minutes(5)),
@@ -77,6 +77,8 @@ test('the example synthesizes to valid ASL and loops until number > 3', async ()
   const stack = new WorkerStack(new App(), 'WorkerStack');
   const definition = renderStateMachine(stack, stack.loop);
   expectValidAsl(definition);
+  // the same state machine as the Python example's (which sets the platform version too)
+  expect(definition.States.Work.Parameters.PlatformVersion).toBe('LATEST');
 
   // WHEN
   const result = await runWorkflow(definition, { input: { number: 0 } }, { services: { Work: container } });

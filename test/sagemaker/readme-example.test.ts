@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { SageMakerCreateProcessingJob } from '../../src';
 import { TEST_ENV, expectValidAsl, renderStateMachine, runWorkflow, taskError } from '../support';
 
-// --- README: hello world (seed 000) --------------------------------------------------------------------------
+// --- README: hello world (quick start) ----------------------------------------------------------------------
 class HelloWorldProcessingStack extends Stack {
   constructor(scope: Construct, id: string) {
     super(scope, id, { env: TEST_ENV });
@@ -54,7 +54,7 @@ class FeaturesStack extends Stack {
   }
 }
 
-// --- README: seed 001's nested workflow ------------------------------------------------------------------------
+// --- README: a nested workflow -----------------------------------------------------------------------------
 class NestedWorkflowStack extends Stack {
   public readonly sub: sfn.StateMachine;
   public readonly main: sfn.StateMachine;
@@ -120,7 +120,7 @@ test('hello world and the resultSelector example synthesize valid ASL', () => {
   expect(helloWorld.States.HelloWorld.Parameters.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 600 });
 });
 
-describe('seed 001: a main state machine running the sub state machine three times in a Parallel', () => {
+describe('nested workflow: a main state machine running the sub state machine three times in a Parallel', () => {
   const stack = new NestedWorkflowStack(new App(), 'NestedWorkflow');
   const sub = renderStateMachine(stack, stack.sub);
   const main = renderStateMachine(stack, stack.main);

@@ -1,6 +1,6 @@
 """README example: EcsCallbackTask, a container that reports its own result.
 
-Seed 002's loop (Choice -> EcsCallbackTask -> Wait -> Choice): the container
+A worker loop (Choice -> EcsCallbackTask -> Wait -> Choice): the container
 reads its input from TASK_INPUT, answers with SendTaskSuccess / SendTaskFailure
 using TASK_TOKEN, and a crash fails the state with Ecs.TaskStopped.
 

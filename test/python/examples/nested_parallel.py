@@ -1,4 +1,4 @@
-"""README example: seed 001's nested workflow with a processing job.
+"""README example: a nested workflow with a processing job.
 
 A main state machine runs a sub state machine three times in a Parallel
 (StepFunctionsStartExecution, waiting for each). The sub state machine holds a

@@ -1,9 +1,10 @@
-"""README example: SageMakerCreateProcessingJob, seed 000's hello-world processing job.
+"""README example: the quick start: a SageMakerCreateProcessingJob hello-world app.
 
 Type-checked by pyright against the generated Python bindings and run
 against the offline jsii stand-in by .ci/python-check.sh.
 """
 
+# app.py
 from aws_cdk import App, Duration, Size, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_stepfunctions as sfn

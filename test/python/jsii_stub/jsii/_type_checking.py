@@ -4,11 +4,16 @@ Like the real runtime this delegates to typeguard, checking every item of
 collections, so a wrong type passed to a struct or constructor fails here just
 as it would for a user.
 
-Generated packages run against typeguard < 4.3 (the range jsii pins), which
-does not check values against non-runtime protocols, i.e. jsii interfaces such
-as ``IRole``: it accepts any object there.  The local wheelhouse only has a
-newer typeguard that checks protocol members one by one (reading each jsii
-property), so that older behaviour is restored below.
+What users get: the jsii runtime (>= 1.140, which now owns this helper)
+installs typeguard 2.13.3, whose ``check_type(argname=..., value=...,
+expected_type=...)`` raises a plain ``TypeError`` such as
+``type of argument scope must be constructs.Construct; got int instead``, and
+which accepts any object for a non-runtime protocol, i.e. a jsii interface
+such as ``IRole``.  typeguard 2.13.3 is not obtainable here (the local
+wheelhouse has typeguard 4 only, Debian's python3-typeguard is 2.2), so this
+stand-in runs typeguard 4 and gives users' behaviour back: protocols are not
+checked member by member, and a mismatch is raised as typeguard 2's
+``TypeError`` (typeguard 4's ``TypeCheckError`` is not a ``TypeError``).
 """
 
 import functools
@@ -50,9 +55,21 @@ def check_type(argname: str, value: object, expected_type: typing.Any) -> typing
     typeguard = _load_typeguard()
     if isinstance(value, InterfaceDynamicProxy):
         return value
-    # Raises typeguard.TypeCheckError, as the real runtime lets it do.
-    return typeguard.check_type(
-        value,
-        expected_type,
-        collection_check_strategy=typeguard.CollectionCheckStrategy.ALL_ITEMS,
-    )
+    try:
+        return typeguard.check_type(
+            value,
+            expected_type,
+            collection_check_strategy=typeguard.CollectionCheckStrategy.ALL_ITEMS,
+        )
+    except typeguard.TypeCheckError as error:
+        # typeguard 2.13.3's wording and exception type (what users catch)
+        raise TypeError(
+            f"type of {argname} must be {_qualified_name(expected_type)}; got {_qualified_name(type(value))} instead ({error})"
+        ) from None
+
+
+def _qualified_name(obj: typing.Any) -> str:
+    if isinstance(obj, type):
+        module = obj.__module__
+        return obj.__qualname__ if module == "builtins" else f"{module}.{obj.__qualname__}"
+    return str(obj).replace("typing.", "")
