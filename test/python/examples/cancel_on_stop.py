@@ -37,7 +37,7 @@ class DetachedJobsStack(Stack):
             "Publish",
             cluster=cluster,
             task_definition=task_definition,
-            launch_target=tasks.EcsFargateLaunchTarget(),
+            launch_target=tasks.EcsFargateLaunchTarget(platform_version=ecs.FargatePlatformVersion.LATEST),
             cancel_job_on_execution_stop=False,
         )
 
