@@ -143,7 +143,8 @@ export interface BatchPollerJobProps extends JobPollingOptions {
  * `attempts`, `arrayProperties` (`size`, `statusSummary`) and `poll` (`outcome`, `elapsedSeconds`,
  * `queuedSeconds`). Failures: `BatchPoller.JobFailed`, `BatchPoller.JobTimedOut`, `BatchPoller.JobStuck`
  * (Fail states, with a cause), `BatchPoller.JobNotFound` and `BatchPoller.InvalidEvent` (from the function).
- * To catch them, run the poller as the branch of a `Parallel` state and add the catch there.
+ * Catch and retry them like a task's: `addCatch(handler, { errors: BatchPollerJob.ALL_ERRORS })`, `addRetry(...)`
+ * (the loop runs in a Parallel state named `<id>`).
  *
  * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html
  * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobs.html
@@ -157,6 +158,16 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
   public static readonly JOB_STUCK = 'BatchPoller.JobStuck';
   /** The error when DescribeJobs does not know the job. */
   public static readonly JOB_NOT_FOUND = 'BatchPoller.JobNotFound';
+  /**
+   * The poller's own failures, for `addCatch(handler, { errors: BatchPollerJob.ALL_ERRORS })`: `JOB_FAILED`,
+   * `JOB_TIMED_OUT`, `JOB_STUCK` and `JOB_NOT_FOUND`.
+   */
+  public static readonly ALL_ERRORS: string[] = [
+    BatchPollerJob.JOB_FAILED,
+    BatchPollerJob.JOB_TIMED_OUT,
+    BatchPollerJob.JOB_STUCK,
+    BatchPollerJob.JOB_NOT_FOUND,
+  ];
 
   public readonly startState: sfn.State;
   public readonly endStates: sfn.INextable[];
@@ -233,6 +244,30 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
     this.resultPath = this.poller.resultPath;
     this.startState = this.poller.startState;
     this.endStates = this.poller.endStates;
+  }
+
+  /**
+   * Adds a retrier, like `addRetry` on a task: on a matching error the whole poller (submission included) runs
+   * again. Transient Lambda and Batch throttling errors are already retried inside.
+   *
+   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
+   */
+  public addRetry(props: sfn.RetryProps = {}): BatchPollerJob {
+    this.poller.addRetry(props);
+    return this;
+  }
+
+  /**
+   * Adds a catcher, like `addCatch` on a task: on a matching error the execution continues at `handler`.
+   * `errors: BatchPollerJob.ALL_ERRORS` catches the poller's own failures (failed, timed out, stuck, not found).
+   *
+   * @param handler the state to go to
+   * @param props the catcher: `errors` defaults to all errors (`States.ALL`); `resultPath` (JSONPath) places the
+   * error in the state input (default `$`: the error replaces it)
+   */
+  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): BatchPollerJob {
+    this.poller.addCatch(handler, props);
+    return this;
   }
 }
 

@@ -11,6 +11,7 @@ import {
   checkPattern,
   containsJsonata,
   effectiveQueryLanguage,
+  renderInStateMachineLanguage,
   integrationResourceArn,
   invalid,
   isDynamic,
@@ -292,6 +293,19 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
       },
     };
     Aspects.of(this).add(lastChecks);
+  }
+
+  /**
+   * Renders in the query language of the state machine the task ends up in, also inside a Parallel branch or a
+   * Map item processor (where aws-cdk-lib does not pass it down).
+   */
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    return renderInStateMachineLanguage({
+      state: this,
+      queryLanguage: this.queryLanguage,
+      fix: 'EcsCallbackTask.jsonPath(...) or EcsCallbackTask.jsonata(...)',
+      jsonPathOnlyProps: { resultSelector: this.resultSelector, resultPath: this.resultPath, inputPath: this.inputPath, outputPath: this.outputPath },
+    }, topLevelQueryLanguage, (top) => super.toStateJson(top));
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   lambdaInvokeArn,
   LanguageChoice,
   LanguageFail,
+  LanguageParallel,
   LanguagePass,
   LanguageTask,
   LanguageWait,
@@ -168,9 +169,9 @@ export interface JobPollerProps extends JobPollingOptions {
  * discarded. Deadlines are decided by the function from the policy, so it can use the service's own
  * timestamps.
  *
- * Its Fail states end the execution. To handle `<errorPrefix>.JobFailed`, `.JobTimedOut` or `.JobStuck`
- * instead, run the poller as the branch of a Parallel state (`new sfn.Parallel(...).branch(poller)`) and
- * add a catch to it (`toSingleState()` works too, but prefixes the state names a second time).
+ * The loop runs as the single branch of a Parallel state named `<prefix>` whose output is the branch's, so the
+ * poller can be caught and retried like a task: `addCatch(handler, { errors: poller.errors })`, `addRetry(...)`,
+ * `next(...)`, in either query language. The Parallel costs 1 state transition and 4 history events per run.
  */
 export class JobPoller extends sfn.StateMachineFragment {
   /** The default `pollInterval`. */
@@ -180,6 +181,8 @@ export class JobPoller extends sfn.StateMachineFragment {
 
   public readonly startState: sfn.State;
   public readonly endStates: sfn.INextable[];
+
+  private readonly parallel: sfn.Parallel;
 
   /** The task that starts the job (add a `Retry` or `Catch` to it if the start can fail transiently). */
   public readonly startTask: sfn.TaskStateBase;
@@ -193,6 +196,11 @@ export class JobPoller extends sfn.StateMachineFragment {
   public readonly jobTimedOutError: string;
   /** The error of the Fail state reached after `maxQueueTime`: `<errorPrefix>.JobStuck`. */
   public readonly jobStuckError: string;
+  /**
+   * The poller's own failures (`jobFailedError`, `jobTimedOutError`, `jobStuckError`), for `addCatch(handler,
+   * { errors: poller.errors })`. Errors of the check function other than these are the function's own.
+   */
+  public readonly errors: string[];
   /**
    * The longest job this poller can follow within the 25,000-event history of a Standard execution
    * (counting only the poller's own events).
@@ -230,7 +238,8 @@ export class JobPoller extends sfn.StateMachineFragment {
 
     const data = DataPath.parse(this.resultPath);
     const ql = props.queryLanguage;
-    const name = (suffix: string) => ({ stateName: `${prefix}: ${suffix}`, queryLanguage: ql });
+    const owner = { construct: this, fix: 'the queryLanguage prop of the poller' };
+    const name = (suffix: string) => ({ stateName: `${prefix}: ${suffix}`, queryLanguage: ql, owner });
     const jsonataExpr = (expression: string) => `{% ${expression} %}`;
 
     // Start: keep the job reference and schedule the first check.
@@ -311,10 +320,42 @@ export class JobPoller extends sfn.StateMachineFragment {
     wait.next(check);
     check.next(decide);
 
+    // The loop runs as the single branch of a Parallel named after the poller: the Parallel's output is the
+    // branch's (the state input with the result at resultPath), and a failing Fail state of the loop fails the
+    // Parallel with the same error and cause, so the poller can be caught and retried like a task.
+    this.parallel = new LanguageParallel(this, 'Parallel', { stateName: prefix, queryLanguage: ql, owner });
+    this.parallel.branch(start);
+
     this.startTask = start;
     this.checkTask = check;
-    this.startState = start;
-    this.endStates = [succeeded];
+    this.errors = [this.jobFailedError, this.jobTimedOutError, this.jobStuckError];
+    this.startState = this.parallel;
+    this.endStates = [this.parallel];
+  }
+
+  /**
+   * Adds a retrier for errors of the poller (the start task's, the check task's once its own retries are
+   * exhausted, and the Fail states' `<errorPrefix>.JobFailed`, `.JobTimedOut`, `.JobStuck`): the whole poller
+   * (submission included) runs again.
+   *
+   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
+   */
+  public addRetry(props: sfn.RetryProps = {}): JobPoller {
+    this.parallel.addRetry(props);
+    return this;
+  }
+
+  /**
+   * Adds a catcher for errors of the poller, like `addCatch` on a task: on a matching error the execution
+   * continues at `handler`. `errors: poller.errors` catches the poller's own failures only.
+   *
+   * @param handler the state to go to
+   * @param props the catcher: `errors` defaults to all errors (`States.ALL`); `resultPath` (JSONPath) places the
+   * error in the poller's input (default `$`: the error replaces it)
+   */
+  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): JobPoller {
+    this.parallel.addCatch(handler, props);
+    return this;
   }
 }
 

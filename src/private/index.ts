@@ -5,4 +5,5 @@ export * from './iam';
 export * from './integration';
 export * from './jsonata';
 export * from './names';
+export * from './query-language';
 export * from './validation';

@@ -327,14 +327,12 @@ test('the fixed-60-s sample and the default policy, side by side, for a 10-hour 
   expect(a.trace.length).toBe(pollCost(defaults, 10 * HOUR).transitions);
 });
 
-test('a Parallel around the poller catches BatchPoller.JobStuck', async () => {
+test('addCatch on the poller catches BatchPoller.JobStuck', async () => {
   // GIVEN
   const account = new SimulatedBatch();
   const { definition } = renderChainable((scope) => {
     const train = new BatchPollerJob(scope, 'Train', { jobQueueArn: QUEUE_ARN, jobDefinitionArn: DEFINITION_ARN, maxQueueTime: Duration.minutes(15) });
-    const guarded = new sfn.Parallel(scope, 'Training', { outputPath: '$[0]' }).branch(train);
-    guarded.addCatch(new sfn.Pass(scope, 'Report stuck job'), { errors: [BatchPollerJob.JOB_STUCK], resultPath: '$.error' });
-    return guarded;
+    return train.addCatch(new sfn.Pass(scope, 'Report stuck job'), { errors: BatchPollerJob.ALL_ERRORS, resultPath: '$.error' });
   });
 
   // WHEN
@@ -347,4 +345,26 @@ test('a Parallel around the poller catches BatchPoller.JobStuck', async () => {
     error: { Error: 'BatchPoller.JobStuck', Cause: expect.stringContaining('did not start within maxQueueTime of 900 seconds') },
   });
   expect(account.terminated).toHaveLength(1);
+});
+
+test('addCatch on the poller catches a failed job: the error and cause at resultPath, the input kept', async () => {
+  // GIVEN
+  const account = new SimulatedBatch();
+  const { definition } = renderChainable((scope) => {
+    const train = new BatchPollerJob(scope, 'Train', { jobQueueArn: QUEUE_ARN, jobDefinitionArn: DEFINITION_ARN });
+    return train.addCatch(new sfn.Pass(scope, 'Report failed job'), { errors: BatchPollerJob.ALL_ERRORS, resultPath: '$.error' });
+  });
+
+  // WHEN
+  const result = await runWorkflow(definition, { runId: 'r-3' }, {
+    services: account.services('Train', lifecycle(0, 10 * MINUTE, { status: 'FAILED', statusReason: 'Essential container in task exited' })),
+  });
+
+  // THEN
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toEqual({
+    runId: 'r-3',
+    error: { Error: 'BatchPoller.JobFailed', Cause: expect.stringContaining('failed: Essential container in task exited') },
+  });
+  expect(result.trace[result.trace.length - 1].state).toBe('Report failed job');
 });

@@ -18,6 +18,7 @@ import {
   renderChainable,
   renderStateMachine,
   statementsForRole,
+  branchStates,
 } from '../support';
 
 const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/training';
@@ -64,8 +65,9 @@ describe('exact ASL', () => {
     const fn = `\${${checkFunctionId(stack)}.Arn}`;
 
     // THEN
-    expect(definition.StartAt).toBe('Train: Start job');
-    expect(definition.States['Train: Start job']).toEqual({
+    expect(definition.StartAt).toBe('Train');
+    expect(definition.States.Train.Branches[0].StartAt).toBe('Train: Start job');
+    expect(branchStates(definition, 'Train')['Train: Start job']).toEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::batch:submitJob',
       Parameters: {
@@ -91,7 +93,7 @@ describe('exact ASL', () => {
       ResultPath: '$.Train',
       Next: 'Train: Wait',
     });
-    expect(definition.States['Train: Check job']).toEqual({
+    expect(branchStates(definition, 'Train')['Train: Check job']).toEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: {
@@ -116,10 +118,11 @@ describe('exact ASL', () => {
       ],
       Next: 'Train: Job finished?',
     });
-    expect(definition.States['Train: Job failed']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobFailed', CausePath: '$.Train.job.poll.cause' });
-    expect(definition.States['Train: Job timed out']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobTimedOut', CausePath: '$.Train.job.poll.cause' });
-    expect(definition.States['Train: Job stuck']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobStuck', CausePath: '$.Train.job.poll.cause' });
-    expect(Object.keys(definition.States)).toHaveLength(10);
+    expect(branchStates(definition, 'Train')['Train: Job failed']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobFailed', CausePath: '$.Train.job.poll.cause' });
+    expect(branchStates(definition, 'Train')['Train: Job timed out']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobTimedOut', CausePath: '$.Train.job.poll.cause' });
+    expect(branchStates(definition, 'Train')['Train: Job stuck']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobStuck', CausePath: '$.Train.job.poll.cause' });
+    expect(Object.keys(branchStates(definition, 'Train'))).toHaveLength(10);
+    expect(definition.States).toEqual({ Train: { Type: 'Parallel', Branches: [expect.any(Object)], OutputPath: '$[0]', End: true } });
     expectValidAsl(definition);
   });
 
@@ -133,7 +136,7 @@ describe('exact ASL', () => {
     const fn = `\${${checkFunctionId(stack)}.Arn}`;
 
     // THEN
-    expect(definition.States['Train: Start job']).toEqual({
+    expect(branchStates(definition, 'Train')['Train: Start job']).toEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::batch:submitJob',
       Arguments: {
@@ -145,14 +148,14 @@ describe('exact ASL', () => {
       Output: "{% $merge([$states.input, {'Train': {'job': {'jobId': $states.result.JobId, 'jobName': $states.result.JobName, 'jobArn': $states.result.JobArn, 'poll': {'outcome': 'RUNNING', 'nextPollSeconds': 30}}}}]) %}",
       Next: 'Train: Wait',
     });
-    expect(definition.States['Train: Check job']).toMatchObject({
+    expect(branchStates(definition, 'Train')['Train: Check job']).toMatchObject({
       Arguments: {
         FunctionName: fn,
         Payload: { action: 'check', policy: { pollIntervalSeconds: 30, maxPollIntervalSeconds: 3600, growthPercent: 10 }, job: '{% $states.input.Train.job %}' },
       },
       Output: "{% $merge([$states.input, {'Train': {'job': $states.result.Payload}}]) %}",
     });
-    expect(definition.States['Train: Job failed']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobFailed', Cause: '{% $states.input.Train.job.poll.cause %}' });
+    expect(branchStates(definition, 'Train')['Train: Job failed']).toEqual({ Type: 'Fail', Error: 'BatchPoller.JobFailed', Cause: '{% $states.input.Train.job.poll.cause %}' });
     expectValidAsl(definition);
   });
 
@@ -165,7 +168,7 @@ describe('exact ASL', () => {
     }));
 
     // THEN
-    expect(definition.States['Train: Start job'].Parameters).toEqual({
+    expect(branchStates(definition, 'Train')['Train: Start job'].Parameters).toEqual({
       'JobName.$': "States.Format('train-{}', $.runId)",
       'JobQueue': QUEUE_ARN,
       'JobDefinition.$': '$.definition',
@@ -179,8 +182,8 @@ describe('exact ASL', () => {
     const { definition } = renderChainable((scope) => job(scope, 'Nightly train (GPU)'));
 
     // THEN
-    expect(definition.States['Nightly train (GPU): Start job'].Parameters.JobName).toBe('Nightly-train-GPU');
-    expect(definition.States['Nightly train (GPU): Check job'].ResultPath).toBe('$.Nightly_train__GPU_');
+    expect(branchStates(definition, 'Nightly train (GPU)')['Nightly train (GPU): Start job'].Parameters.JobName).toBe('Nightly-train-GPU');
+    expect(branchStates(definition, 'Nightly train (GPU)')['Nightly train (GPU): Check job'].ResultPath).toBe('$.Nightly_train__GPU_');
   });
 
   test('two pollers share one state machine and one function', () => {
@@ -193,9 +196,9 @@ describe('exact ASL', () => {
     const definition = renderStateMachine(stack);
 
     // THEN
-    expect(Object.keys(definition.States).filter((n) => n.startsWith('Train: '))).toHaveLength(10);
-    expect(Object.keys(definition.States).filter((n) => n.startsWith('Evaluate: '))).toHaveLength(10);
-    expect(definition.States['Train: Job succeeded'].Next).toBe('Evaluate: Start job');
+    expect(Object.keys(branchStates(definition, 'Train')).filter((n) => n.startsWith('Train: '))).toHaveLength(10);
+    expect(Object.keys(branchStates(definition, 'Evaluate')).filter((n) => n.startsWith('Evaluate: '))).toHaveLength(10);
+    expect(definition.States.Train.Next).toBe('Evaluate');
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
     Template.fromStack(stack).resourceCountIs('AWS::Logs::LogGroup', 1);
     expectValidAsl(definition);
@@ -273,7 +276,7 @@ describe('IAM', () => {
     const { stateMachine, definition: asl } = renderChainable(new BatchPollerJob(stack, 'Train', { jobQueue: queue, jobDefinition: definition }));
 
     // THEN
-    expect(asl.States['Train: Start job'].Parameters.JobDefinition).toBe(`\${${logicalIdOf(definition)}}`);
+    expect(branchStates(asl, 'Train')['Train: Start job'].Parameters.JobDefinition).toBe(`\${${logicalIdOf(definition)}}`);
     expect(statementsForRole(stack, stateMachine)[0]).toEqual({
       Effect: 'Allow',
       Action: ['batch:SubmitJob'],
@@ -412,7 +415,7 @@ describe('bad input fails at synthesis', () => {
 });
 
 describe('README example', () => {
-  test('synthesizes a valid definition with the catch around the poller', () => {
+  test('synthesizes a valid definition with a catch on the poller', () => {
     // GIVEN: the README's TypeScript example (test/python/examples/batch_poller.py is the same in Python)
     const stack = newTestStack('TrainingStack');
     const queue = batch.JobQueue.fromJobQueueArn(stack, 'Queue', 'arn:aws:batch:us-east-1:123456789012:job-queue/training');
@@ -429,21 +432,25 @@ describe('README example', () => {
       maxQueueTime: Duration.minutes(30),
       timeout: Duration.hours(12),
     });
-    const notify = new sfn.Pass(stack, 'Report stuck or late job');
-    const guarded = new sfn.Parallel(stack, 'Training', { outputPath: '$[0]' }).branch(train);
-    guarded.addCatch(notify, { errors: [BatchPollerJob.JOB_STUCK, BatchPollerJob.JOB_TIMED_OUT], resultPath: '$.error' });
+    const notify = new sfn.Pass(stack, 'Report failed job');
+    train.addCatch(notify, { errors: BatchPollerJob.ALL_ERRORS, resultPath: '$.error' });
     const publish = new sfn.Pass(stack, 'Publish', { parameters: { 'logStream.$': '$.Train.logStreamName' } });
-    new sfn.StateMachine(stack, 'TrainingPipeline', { definitionBody: sfn.DefinitionBody.fromChainable(guarded.next(publish)) });
+    new sfn.StateMachine(stack, 'TrainingPipeline', { definitionBody: sfn.DefinitionBody.fromChainable(train.next(publish)) });
 
     // WHEN
     const definition = renderStateMachine(stack);
 
     // THEN
-    expect(definition.States.Training.Catch).toEqual([
-      { ErrorEquals: ['BatchPoller.JobStuck', 'BatchPoller.JobTimedOut'], ResultPath: '$.error', Next: 'Report stuck or late job' },
+    expect(definition.States.Train.Catch).toEqual([
+      {
+        ErrorEquals: ['BatchPoller.JobFailed', 'BatchPoller.JobTimedOut', 'BatchPoller.JobStuck', 'BatchPoller.JobNotFound'],
+        ResultPath: '$.error',
+        Next: 'Report failed job',
+      },
     ]);
-    expect(definition.States.Training.Branches[0].StartAt).toBe('Train: Start job');
-    expect(definition.States.Training.Branches[0].States['Train: Start job'].Parameters).toEqual({
+    expect(definition.States.Train).toMatchObject({ Type: 'Parallel', OutputPath: '$[0]', Next: 'Publish' });
+    expect(definition.States.Train.Branches[0].StartAt).toBe('Train: Start job');
+    expect(definition.States.Train.Branches[0].States['Train: Start job'].Parameters).toEqual({
       JobName: 'train-model',
       JobQueue: 'arn:aws:batch:us-east-1:123456789012:job-queue/training',
       JobDefinition: 'arn:aws:batch:us-east-1:123456789012:job-definition/train:3',

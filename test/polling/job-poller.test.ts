@@ -17,6 +17,7 @@ import {
   runWorkflow,
   statementsForRole,
   taskError,
+  branchStates,
 } from '../support';
 
 
@@ -69,8 +70,9 @@ describe('exact ASL', () => {
     const { definition, stack } = renderChainable((scope) => poller(scope, 'Etl', { timeout: Duration.hours(2), maxQueueTime: Duration.minutes(20) }));
     const fn = functionArn(stack);
 
-    // THEN
-    expect(definition).toEqual({
+    // THEN: the loop runs as the branch of a Parallel named after the poller, whose output is the branch's
+    expect(definition).toEqual({ StartAt: 'Etl', States: { Etl: { Type: 'Parallel', Branches: [expect.any(Object)], OutputPath: '$[0]', End: true } } });
+    expect(definition.States.Etl.Branches[0]).toEqual({
       StartAt: 'Etl: Start job',
       States: {
         'Etl: Start job': {
@@ -144,6 +146,10 @@ describe('exact ASL', () => {
     // THEN
     expect(definition).toEqual({
       QueryLanguage: 'JSONata',
+      StartAt: 'Etl',
+      States: { Etl: { Type: 'Parallel', Branches: [expect.any(Object)], Output: '{% $states.result[0] %}', End: true } },
+    });
+    expect(definition.States.Etl.Branches[0]).toEqual({
       StartAt: 'Etl: Start job',
       States: {
         'Etl: Start job': {
@@ -210,11 +216,12 @@ describe('exact ASL', () => {
       new sfn.Pass(scope, 'Before').next(poller(scope, 'Etl', { queryLanguage: sfn.QueryLanguage.JSONATA })));
 
     // THEN
-    const ours = Object.entries<any>(definition.States).filter(([name]) => name.startsWith('Etl: '));
+    const ours = Object.entries<any>(branchStates(definition, 'Etl')).filter(([name]) => name.startsWith('Etl: '));
     expect(ours).toHaveLength(10);
+    expect(definition.States.Etl).toMatchObject({ Type: 'Parallel', QueryLanguage: 'JSONata', Output: '{% $states.result[0] %}' });
     for (const [, state] of ours) expect(state.QueryLanguage).toBe('JSONata');
     expect(definition.States.Before.QueryLanguage).toBeUndefined();
-    expect(definition.States['Etl: Wait']).toEqual({ Type: 'Wait', QueryLanguage: 'JSONata', Seconds: '{% $states.input.Etl.job.poll.nextPollSeconds %}', Next: 'Etl: Check job' });
+    expect(branchStates(definition, 'Etl')['Etl: Wait']).toEqual({ Type: 'Wait', QueryLanguage: 'JSONata', Seconds: '{% $states.input.Etl.job.poll.nextPollSeconds %}', Next: 'Etl: Check job' });
     expectValidAsl(definition);
   });
 
@@ -227,9 +234,9 @@ describe('exact ASL', () => {
     const jsonataDefinition = renderChainable((scope) => poller(scope, 'Etl', { resultPath }), { queryLanguage: sfn.QueryLanguage.JSONATA }).definition;
 
     // THEN
-    expect(jsonPath.States['Etl: Check job'].ResultPath).toBe(expected.jsonPath);
-    expect(jsonPath.States['Etl: Job succeeded'].ResultPath).toBe(expected.jsonPath);
-    expect(jsonataDefinition.States['Etl: Check job'].Output).toBe(`{% ${expected.jsonata.replace('$states.result.Payload', "{'job': $states.result.Payload}")} %}`);
+    expect(branchStates(jsonPath, 'Etl')['Etl: Check job'].ResultPath).toBe(expected.jsonPath);
+    expect(branchStates(jsonPath, 'Etl')['Etl: Job succeeded'].ResultPath).toBe(expected.jsonPath);
+    expect(branchStates(jsonataDefinition, 'Etl')['Etl: Check job'].Output).toBe(`{% ${expected.jsonata.replace('$states.result.Payload', "{'job': $states.result.Payload}")} %}`);
     expectValidAsl(jsonPath);
     expectValidAsl(jsonataDefinition);
   });
@@ -242,12 +249,11 @@ describe('two pollers in one state machine', () => {
       const { definition } = renderChainable((scope) => poller(scope, 'Extract').next(poller(scope, 'Load data')), { queryLanguage });
 
       // THEN
-      const names = Object.keys(definition.States);
-      expect(names).toHaveLength(20);
-      expect(names.filter((n) => n.startsWith('Extract: '))).toHaveLength(10);
-      expect(names.filter((n) => n.startsWith('Load data: '))).toHaveLength(10);
-      expect(definition.States['Extract: Job succeeded'].Next).toBe('Load data: Start job');
-      const check = definition.States['Load data: Check job'];
+      expect(Object.keys(definition.States)).toEqual(['Extract', 'Load data']);
+      expect(Object.keys(branchStates(definition, 'Extract')).filter((n) => n.startsWith('Extract: '))).toHaveLength(10);
+      expect(Object.keys(branchStates(definition, 'Load data')).filter((n) => n.startsWith('Load data: '))).toHaveLength(10);
+      expect(definition.States.Extract.Next).toBe('Load data');
+      const check = branchStates(definition, 'Load data')['Load data: Check job'];
       if (queryLanguage === sfn.QueryLanguage.JSON_PATH) {
         expect(check.ResultPath).toBe('$.Load_data');
       } else {
@@ -416,7 +422,7 @@ describe('JSONata expressions', () => {
   test('move the data as the JSONPath fields do', async () => {
     // GIVEN
     const { definition } = renderChainable((scope) => poller(scope, 'Etl', { resultPath: '$.runs.etl' }), { queryLanguage: sfn.QueryLanguage.JSONATA });
-    const s = definition.States;
+    const s = branchStates(definition, 'Etl');
     const input = { date: '2024-05-01', runs: { previous: 1 } };
 
     // WHEN: start, check (running), check (succeeded), result
@@ -460,8 +466,8 @@ describe('JSONata expressions', () => {
     const { definition } = renderChainable((scope) => poller(scope, 'Etl', { resultPath: '$' }), { queryLanguage: sfn.QueryLanguage.JSONATA });
 
     // WHEN
-    const started = await evaluate(definition.States['Etl: Start job'].Output, { input: { a: 1 }, result: { JobRunId: 'jr_1' } });
-    const result = await evaluate(definition.States['Etl: Job succeeded'].Output, { input: { job: { status: 'SUCCEEDED' } } });
+    const started = await evaluate(branchStates(definition, 'Etl')['Etl: Start job'].Output, { input: { a: 1 }, result: { JobRunId: 'jr_1' } });
+    const result = await evaluate(branchStates(definition, 'Etl')['Etl: Job succeeded'].Output, { input: { job: { status: 'SUCCEEDED' } } });
 
     // THEN
     expect(started).toEqual({ job: { jobRunId: 'jr_1', poll: { outcome: 'RUNNING', nextPollSeconds: 30 } } });
@@ -529,7 +535,7 @@ describe('bad input fails at synthesis', () => {
     const { definition } = renderChainable((scope) => poller(scope, 'Etl', { pollInterval: Duration.hours(2) }));
 
     // THEN
-    expect(definition.States['Etl: Check job'].Parameters.Payload.policy).toEqual({ pollIntervalSeconds: 7200, maxPollIntervalSeconds: 7200, growthPercent: 10 });
+    expect(branchStates(definition, 'Etl')['Etl: Check job'].Parameters.Payload.policy).toEqual({ pollIntervalSeconds: 7200, maxPollIntervalSeconds: 7200, growthPercent: 10 });
   });
 
   test('maxJobDuration tells how long a job the poller can follow', () => {
@@ -543,5 +549,35 @@ describe('bad input fails at synthesis', () => {
     // THEN
     expect(defaults.maxJobDuration.toDays({ integral: false })).toBeGreaterThan(110);
     expect(tight.maxJobDuration.toDays({ integral: false })).toBeCloseTo(9.5, 0);
+  });
+});
+
+describe('caught and retried like a task', () => {
+  test.each([
+    ['JSONPath', sfn.QueryLanguage.JSON_PATH],
+    ['JSONata', sfn.QueryLanguage.JSONATA],
+  ])('addCatch, addRetry and next render on the poller\'s Parallel (%s)', (l, queryLanguage) => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => {
+      const etl = poller(scope, 'Etl');
+      etl.addRetry({ errors: [etl.jobFailedError], maxAttempts: 2 });
+      etl.addCatch(new sfn.Pass(scope, 'Handle'), l === 'JSONata' ? { errors: etl.errors, outputs: '{% $states.errorOutput %}' } : { errors: etl.errors, resultPath: '$.error' });
+      return etl.next(new sfn.Pass(scope, 'After'));
+    }, { queryLanguage });
+
+    // THEN
+    const { Branches: _branches, ...parallel } = definition.States.Etl;
+    expect(parallel).toEqual({
+      Type: 'Parallel',
+      ...(l === 'JSONata' ? { Output: '{% $states.result[0] %}' } : { OutputPath: '$[0]' }),
+      Retry: [{ ErrorEquals: ['Glue.JobFailed'], MaxAttempts: 2 }],
+      Catch: [{
+        ErrorEquals: ['Glue.JobFailed', 'Glue.JobTimedOut', 'Glue.JobStuck'],
+        ...(l === 'JSONata' ? { Output: '{% $states.errorOutput %}' } : { ResultPath: '$.error' }),
+        Next: 'Handle',
+      }],
+      Next: 'After',
+    });
+    expectValidAsl(definition);
   });
 });

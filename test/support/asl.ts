@@ -300,3 +300,15 @@ function renderIntrinsic(value: unknown, logicalId: string, substitutions: Recor
     '(supported: strings, Ref, Fn::GetAtt and Fn::Join)',
   );
 }
+
+/**
+ * The states of the (first) branch of the Parallel state `name` of a definition: a poller's loop
+ * (`JobPoller`, `BatchPollerJob`) runs in the branch of a Parallel named after the poller.
+ */
+export function branchStates(definition: any, name: string, branch: number = 0): Record<string, any> {
+  const parallel = definition.States?.[name];
+  if (parallel?.Type !== 'Parallel') {
+    throw new Error(`branchStates: no Parallel state ${name} in the definition (${Object.keys(definition.States ?? {}).join(', ')})`);
+  }
+  return parallel.Branches[branch].States;
+}

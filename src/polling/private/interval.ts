@@ -63,10 +63,15 @@ export const EVENTS = {
   cancel: 5,
   /** A Fail state (its ExecutionFailed is counted in `execution`). */
   fail: 1,
+  /**
+   * The Parallel state the loop runs in (so that it can be caught and retried like a task): Entered, Started,
+   * Succeeded, Exited (a failed run: Entered, Started, Failed — counted as 4 all the same).
+   */
+  parallel: 4,
 } as const;
 
 /** State transitions of each part of the loop (what Standard workflows bill). */
-export const TRANSITIONS = { start: 1, poll: 3, result: 1, cancel: 1, fail: 1 } as const;
+export const TRANSITIONS = { parallel: 1, start: 1, poll: 3, result: 1, cancel: 1, fail: 1 } as const;
 
 /** The hard limit of a Standard execution's event history. */
 export const HISTORY_LIMIT = 25_000;
@@ -88,9 +93,10 @@ export interface PollCost {
 /**
  * Simulates the loop for a job that finishes `durationSeconds` after submission (or, with `timedOut`,
  * hits its `timeout` then): the first wait is `pollIntervalSeconds`, each later wait comes from
- * {@link nextPollSeconds}. The job is assumed to start immediately (no queue time).
+ * {@link nextPollSeconds}. The job is assumed to start immediately (no queue time). The poller's loop runs in a
+ * Parallel state; `parallel: false` models a loop without one (the hand-written sample it is compared with).
  */
-export function pollCost(policy: PollPolicy, durationSeconds: number): PollCost {
+export function pollCost(policy: PollPolicy, durationSeconds: number, options: { readonly parallel?: boolean } = {}): PollCost {
   const waits: number[] = [];
   let now = 0;
   let wait = policy.pollIntervalSeconds;
@@ -107,10 +113,11 @@ export function pollCost(policy: PollPolicy, durationSeconds: number): PollCost 
   const tail = timedOut
     ? { events: EVENTS.cancel + EVENTS.fail, transitions: TRANSITIONS.cancel + TRANSITIONS.fail }
     : { events: EVENTS.result, transitions: TRANSITIONS.result };
+  const parallel = options.parallel ?? true;
   return {
     polls,
-    transitions: TRANSITIONS.start + polls * TRANSITIONS.poll + tail.transitions,
-    events: EVENTS.execution + EVENTS.start + polls * EVENTS.poll + tail.events,
+    transitions: (parallel ? TRANSITIONS.parallel : 0) + TRANSITIONS.start + polls * TRANSITIONS.poll + tail.transitions,
+    events: EVENTS.execution + (parallel ? EVENTS.parallel : 0) + EVENTS.start + polls * EVENTS.poll + tail.events,
     detectionDelaySeconds: now - end,
     waits,
   };

@@ -2,8 +2,8 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
-import { effectiveQueryLanguage, jsonataString } from '../../private';
+import { Construct, IConstruct } from 'constructs';
+import { effectiveQueryLanguage, jsonataString, renderInStateMachineLanguage } from '../../private';
 
 /**
  * States that render per query language at synthesis time.
@@ -12,7 +12,9 @@ import { effectiveQueryLanguage, jsonataString } from '../../private';
  * use. aws-cdk-lib's states render what they were given, so a JSONPath `SecondsPath` would end up in a
  * JSONata state machine. Each state here is an aws-cdk-lib state (so graph wiring, Retry, Next/End,
  * prefixes and validation stay aws-cdk-lib's) whose language-specific fields are chosen in
- * `toStateJson(topLevelQueryLanguage)`, from the state's own query language or else the state machine's.
+ * `toStateJson(topLevelQueryLanguage)`, from the state's own query language or else the state machine's — also
+ * inside a Parallel branch or a Map item processor, where aws-cdk-lib does not pass the state machine's language
+ * down (see `renderInStateMachineLanguage`).
  */
 
 /** Fields of a state per query language. */
@@ -78,6 +80,19 @@ export interface LanguageStateProps {
   readonly stateName: string;
   readonly comment?: string;
   readonly queryLanguage?: sfn.QueryLanguage;
+  /** The public construct the state belongs to, named in errors, and how its user sets the query language. */
+  readonly owner: { readonly construct: IConstruct; readonly fix: string };
+}
+
+/** `render` in the language of the state machine the state ends up in (see `renderInStateMachineLanguage`). */
+function inLanguage(
+  state: sfn.State,
+  props: LanguageStateProps,
+  top: sfn.QueryLanguage | undefined,
+  render: (top: sfn.QueryLanguage | undefined) => object,
+): object {
+  return renderInStateMachineLanguage(
+    { state, queryLanguage: props.queryLanguage, construct: props.owner.construct, fix: props.owner.fix }, top, render);
 }
 
 /** A Pass state whose I/O fields depend on the query language. */
@@ -87,7 +102,10 @@ export class LanguagePass extends sfn.Pass {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    return { ...super.toStateJson(topLevelQueryLanguage), ...pick(this.fields, this.props.queryLanguage, topLevelQueryLanguage) };
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => ({
+      ...super.toStateJson(top),
+      ...pick(this.fields, this.props.queryLanguage, top),
+    }));
   }
 }
 
@@ -109,14 +127,13 @@ export class LanguageWait extends sfn.Wait {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    const json = withoutKeys(super.toStateJson(topLevelQueryLanguage), ['SecondsPath']);
-    return {
-      ...json,
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => ({
+      ...withoutKeys(super.toStateJson(top), ['SecondsPath']),
       ...pick(
         { jsonPath: { SecondsPath: this.seconds.jsonPath(...this.field) }, jsonata: { Seconds: `{% ${this.seconds.jsonata(...this.field)} %}` } },
-        this.props.queryLanguage, topLevelQueryLanguage,
+        this.props.queryLanguage, top,
       ),
-    };
+    }));
   }
 }
 
@@ -132,7 +149,10 @@ export class LanguageFail extends sfn.Fail {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    return { ...super.toStateJson(topLevelQueryLanguage), ...pick(this.causeFields, this.props.queryLanguage, topLevelQueryLanguage) };
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => ({
+      ...super.toStateJson(top),
+      ...pick(this.causeFields, this.props.queryLanguage, top),
+    }));
   }
 }
 
@@ -159,9 +179,11 @@ export class LanguageChoice extends sfn.Choice {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    const json = super.toStateJson(topLevelQueryLanguage) as { Choices: Array<{ Next: string }> };
-    if (effectiveQueryLanguage(this.props.queryLanguage, topLevelQueryLanguage) !== sfn.QueryLanguage.JSONATA) return json;
-    return { ...json, Choices: json.Choices.map((choice, i) => ({ Condition: this.jsonataConditions[i], Next: choice.Next })) };
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => {
+      const json = super.toStateJson(top) as { Choices: Array<{ Next: string }> };
+      if (effectiveQueryLanguage(this.props.queryLanguage, top) !== sfn.QueryLanguage.JSONATA) return json;
+      return { ...json, Choices: json.Choices.map((choice, i) => ({ Condition: this.jsonataConditions[i], Next: choice.Next })) };
+    });
   }
 }
 
@@ -191,7 +213,10 @@ export class LanguageTask extends sfn.TaskStateBase {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    return { ...super.toStateJson(topLevelQueryLanguage), ...pick(this.props.io, this.props.queryLanguage, topLevelQueryLanguage) };
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => ({
+      ...super.toStateJson(top),
+      ...pick(this.props.io, this.props.queryLanguage, top),
+    }));
   }
 
   /** @internal */
@@ -200,6 +225,49 @@ export class LanguageTask extends sfn.TaskStateBase {
     return effectiveQueryLanguage(this.props.queryLanguage, topLevelQueryLanguage) === sfn.QueryLanguage.JSONATA
       ? { Resource: this.props.resource, Arguments: this.props.parameters.jsonata }
       : { Resource: this.props.resource, Parameters: sfn.FieldUtils.renderObject(this.props.parameters.jsonPath) };
+  }
+}
+
+/**
+ * A Parallel state of one branch whose output is that branch's output (JSONPath `OutputPath: '$[0]'`, JSONata
+ * `Output: '{% $states.result[0] %}'`): it makes a fragment catchable and retryable like a task. Its branch is
+ * rendered in the language the Parallel itself renders in (aws-cdk-lib would pass none).
+ */
+export class LanguageParallel extends sfn.Parallel {
+  private branchLanguage?: sfn.QueryLanguage;
+  private branchCount = 0;
+
+  constructor(scope: Construct, id: string, private readonly props: LanguageStateProps) {
+    super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
+  }
+
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => {
+      // The state machine's language, as aws-cdk-lib passes it to the top level: undefined here means JSONPath at the
+      // top level, or an unknown language for a JSONata Parallel (whose states are JSONata, valid in either).
+      this.branchLanguage = top ?? (this.props.queryLanguage === sfn.QueryLanguage.JSONATA ? undefined : sfn.QueryLanguage.JSON_PATH);
+      return {
+        ...super.toStateJson(top),
+        // Retry/Catch per language (aws-cdk-lib 2.187's Parallel renders its catchers for JSONPath only).
+        ...this.renderRetryCatch(top),
+        ...pick({ jsonPath: { OutputPath: '$[0]' }, jsonata: { Output: '{% $states.result[0] %}' } }, this.props.queryLanguage, top),
+      };
+    });
+  }
+
+  public branch(...branches: sfn.IChainable[]): LanguageParallel {
+    super.branch(...branches);
+    this.branchCount += branches.length;
+    return this;
+  }
+
+  /** aws-cdk-lib counts branches once bound to a graph: a poller not (yet) in a state machine is not an error. */
+  protected validateState(): string[] {
+    return this.branchCount === 0 ? super.validateState() : [];
+  }
+
+  protected renderBranches(): any {
+    return { Branches: this.branches.map((branch) => branch.toGraphJson(this.branchLanguage)) };
   }
 }
 

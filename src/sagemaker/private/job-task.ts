@@ -10,6 +10,7 @@ import { mergeRequestFields } from './request';
 import { jobTaskStatements } from './state-machine-policy';
 import { registerMergedStatements, StatementSpec } from './statements';
 import { integrationResourceArn, validatePattern } from '../../private/integration';
+import { renderInStateMachineLanguage } from '../../private/query-language';
 
 /** SageMaker has no callback integration: request-response or `.sync`. */
 const SUPPORTED_INTEGRATION_PATTERNS: readonly sfn.IntegrationPattern[] = [REQUEST_RESPONSE, RUN_JOB];
@@ -77,6 +78,19 @@ export abstract class SageMakerJobTask extends sfn.TaskStateBase implements iam.
   protected whenBoundToGraph(graph: sfn.StateGraph): void {
     super.whenBoundToGraph(graph);
     registerMergedStatements(graph, this.stateMachineStatements);
+  }
+
+  /**
+   * Renders in the query language of the state machine the task ends up in, also inside a Parallel branch or a
+   * Map item processor (where aws-cdk-lib does not pass it down).
+   */
+  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    return renderInStateMachineLanguage({
+      state: this,
+      queryLanguage: this.queryLanguage,
+      fix: `${this.constructor.name}.jsonPath(...) or ${this.constructor.name}.jsonata(...)`,
+      jsonPathOnlyProps: { resultSelector: this.resultSelector, resultPath: this.resultPath, inputPath: this.inputPath, outputPath: this.outputPath },
+    }, topLevelQueryLanguage, (top) => super.toStateJson(top));
   }
 
   /** @internal */

@@ -39,14 +39,9 @@ class TrainingStack(Stack):
             timeout=Duration.hours(12),
         )
 
-        # The poller's Fail states end the execution; to handle them, run it in a Parallel and catch.
-        notify = sfn.Pass(self, "Report stuck or late job")
-        guarded = sfn.Parallel(self, "Training", output_path="$[0]").branch(train)
-        guarded.add_catch(
-            notify,
-            errors=[BatchPollerJob.JOB_STUCK, BatchPollerJob.JOB_TIMED_OUT],
-            result_path="$.error",
-        )
+        # Catch the poller's failures like a task's (failed, timed out, stuck, not found); the error goes to $.error.
+        notify = sfn.Pass(self, "Report failed job")
+        train.add_catch(notify, errors=BatchPollerJob.ALL_ERRORS, result_path="$.error")
 
         # On success the job's status, exit code, log stream, times and array summary are at $.Train.
         publish = sfn.Pass(self, "Publish", parameters={"logStream.$": "$.Train.logStreamName"})
@@ -54,7 +49,7 @@ class TrainingStack(Stack):
         sfn.StateMachine(
             self,
             "TrainingPipeline",
-            definition_body=sfn.DefinitionBody.from_chainable(guarded.next(publish)),
+            definition_body=sfn.DefinitionBody.from_chainable(train.next(publish)),
         )
 
 
