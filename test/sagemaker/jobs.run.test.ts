@@ -113,7 +113,8 @@ describe('processing job: every failure path', () => {
   test.each(MATRIX)('%s, %s: SageMaker refuses the job (SageMaker.AmazonSageMakerException)', async (language, placement) => {
     // WHEN
     const run = await runPlaced(job.build, {
-      language, placement,
+      language,
+      placement,
       taskHandler: () => ({ error: 'SageMaker.AmazonSageMakerException', cause: 'The account-level service limit for ml.m5.xlarge is 4 Instances' }),
     });
 
@@ -127,7 +128,8 @@ describe('processing job: every failure path', () => {
 
     // WHEN
     const run = await runPlaced(build, {
-      language, placement,
+      language,
+      placement,
       taskHandler: (invocation) => (invocation.attempt < 2
         ? { error: 'SageMaker.ThrottlingException', cause: 'Rate exceeded' }
         : endsAs(job, 'Completed', 60)(invocation)),

@@ -61,7 +61,7 @@ export function place(build: ConstructFactory, language: Language, placement: Pl
   }
   const stateMachine = new sfn.StateMachine(stack, 'StateMachine', {
     definitionBody: sfn.DefinitionBody.fromChainable(body),
-    queryLanguage: language === 'JSONata' ? sfn.QueryLanguage.JSONATA : sfn.QueryLanguage.JSONPATH,
+    queryLanguage: language === 'JSONata' ? sfn.QueryLanguage.JSONATA : sfn.QueryLanguage.JSON_PATH,
   });
   const definition = renderStateMachine(stack, stateMachine);
   validateAsl(definition);
