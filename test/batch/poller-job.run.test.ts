@@ -6,8 +6,8 @@
 import { BatchClient, DescribeJobsCommand, JobDetail, SubmitJobCommandOutput, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Construct } from 'constructs';
 import { handler } from '../../lambda/batch-poller/index';
 import { BatchPollerJob, BatchPollerJobProps, testing } from '../../src';
 import { GROWTH_PERCENT, pollCost } from '../../src/polling/private/interval';
