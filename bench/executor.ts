@@ -11,7 +11,7 @@
  * Targets: at least 1,000 transitions/s; the 30-day loop under 2 s.
  */
 import { testing } from '../src';
-import { runWorkflow } from '../test/support/runner';
+import { runOnLocalStepFunctions } from '../test/support/runner';
 
 const START_SECONDS = Date.parse('2026-01-01T00:00:00Z') / 1000;
 
@@ -56,7 +56,7 @@ async function ours(language: 'JSONPath' | 'JSONata', cycles: number, waitSecond
 async function theirs(cycles: number): Promise<{ ms: number }> {
   let calls = 0;
   const began = process.hrtime.bigint();
-  const result = await runWorkflow(pollLoop('JSONPath', 60), { jobId: 'j-1' }, {
+  const result = await runOnLocalStepFunctions(pollLoop('JSONPath', 60), { jobId: 'j-1' }, {
     services: { Check: () => ({ status: ++calls >= cycles ? 'DONE' : 'RUNNING' }) },
   });
   const ms = Number(process.hrtime.bigint() - began) / 1e6;

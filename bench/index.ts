@@ -18,8 +18,8 @@
  * Each measurement starts after a full garbage collection; the variants alternate within each repetition.
  *
  * Prints JSON and writes it to bench/results/<timestamp>.json. Options: --sizes 1,50,200 --reps 5
- * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor (default both; `executor` is the
- * offline executor's benchmark, bench/executor.ts).
+ * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,poller (default all three; `executor` is the
+ * offline executor's benchmark, bench/executor.ts; `poller` the BatchPollerJob runs in both languages, bench/poller.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -35,6 +35,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { SageMakerCreateProcessingJob } from '../src';
 import { executorBenchmark } from './executor';
+import { pollerBenchmark } from './poller';
 
 type Variant = 'typed' | 'handwritten' | 'typedDefaultRole' | 'upstreamStyle' | 'upstreamStyleMinimized';
 const ALL_VARIANTS: Variant[] = ['typed', 'handwritten', 'typedDefaultRole', 'upstreamStyle', 'upstreamStyleMinimized'];
@@ -250,10 +251,11 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const suites = (arg('suite') ?? 'synth,executor').split(',');
+  const suites = (arg('suite') ?? 'synth,executor,poller').split(',');
   const executor = suites.includes('executor') ? await executorBenchmark() : undefined;
+  const poller = suites.includes('poller') ? await pollerBenchmark() : undefined;
   if (!suites.includes('synth')) {
-    write({ executor });
+    write({ executor, poller });
     return;
   }
   const sizes = (arg('sizes') ?? '1,50,200').split(',').map(Number);
@@ -293,6 +295,7 @@ async function main(): Promise<void> {
     target: 'ratioTypedToHandwritten <= 1.5 at 200 jobs',
     results,
     executor,
+    poller,
   };
   write(report);
 }

@@ -1,14 +1,19 @@
 /**
- * Simulated AWS services for the example workflow, by Task state name. The Batch poller's check
- * function is the real bundled handler (lambda/batch-poller) answering against a simulated AWS Batch
- * on a virtual clock that advances by each Wait's seconds; the other services answer as AWS would.
+ * Simulated AWS services for the example workflow: a task handler of the offline executor (`testing`),
+ * answering by Task state name. The Batch poller's check function is the real bundled handler
+ * (lambda/batch-poller) answering against a simulated AWS Batch, its clock set to the executor's
+ * virtual time; the other services answer as AWS would.
  */
 import { BatchClient, DescribeJobsCommand, JobDetail, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as batchPoller } from '../lambda/batch-poller/index';
-import { ServiceHandler } from '../test/support';
+import { testing } from '../src';
 
-const T0 = Date.parse('2026-11-23T08:00:00.000Z');
+/** The execution's virtual start time. */
+export const START_TIME = '2026-11-23T08:00:00.000Z';
+const T0 = Date.parse(START_TIME);
+
+type Service = (request: any, invocation: testing.TaskInvocation) => unknown;
 
 /** A Batch job that waits 2 minutes for capacity, runs 40 minutes, and succeeds. */
 function jobAt(seconds: number): Partial<JobDetail> {
@@ -18,7 +23,7 @@ function jobAt(seconds: number): Partial<JobDetail> {
   return { status: 'SUCCEEDED', startedAt, stoppedAt: T0 + 42 * 60_000, attempts: [{}], container: { exitCode: 0, logStreamName: 'train/default/7f3a' } };
 }
 
-export function simulatedServices(): Record<string, ServiceHandler> {
+export function simulatedServices(): testing.ITaskHandler {
   let now = T0;
   const batch = mockClient(BatchClient);
   batch.on(DescribeJobsCommand).callsFake((input: { jobs: string[] }) => ({
@@ -44,7 +49,7 @@ export function simulatedServices(): Record<string, ServiceHandler> {
     }
   };
 
-  return {
+  const services: Record<string, Service> = {
     'CheckDataset': (input) => ({ ContentLength: 1024 * 1024 * (String(input.Key).length + 1), ETag: '"5d41402a"' }),
 
     // .sync returns DescribeProcessingJob once the job has ended
@@ -76,12 +81,18 @@ export function simulatedServices(): Record<string, ServiceHandler> {
     }),
 
     'Train: Start job': (request) => ({ JobId: 'a1b2c3', JobName: request.JobName, JobArn: 'arn:aws:batch:us-east-1:123456789012:job/a1b2c3' }),
-    'Train: Check job': (input) => {
-      now += input.Payload.job.poll.nextPollSeconds * 1000; // the Wait before this check has just passed
+    'Train: Check job': (input, invocation) => {
+      now = Date.parse(invocation.time); // the executor's virtual clock: the Wait before this check has passed
       return invokeCheck(input.Payload);
     },
-    'Train: Cancel job (timed out)': (input) => invokeCheck(input.Payload),
-    'Train: Cancel job (stuck)': (input) => invokeCheck(input.Payload),
+    'Train: Cancel job (timed out)': (input, invocation) => {
+      now = Date.parse(invocation.time);
+      return invokeCheck(input.Payload);
+    },
+    'Train: Cancel job (stuck)': (input, invocation) => {
+      now = Date.parse(invocation.time);
+      return invokeCheck(input.Payload);
+    },
 
     // the container reads TASK_INPUT, publishes, and calls SendTaskSuccess with its output
     'Publish': (runTask) => {
@@ -90,6 +101,13 @@ export function simulatedServices(): Record<string, ServiceHandler> {
       );
       const [preprocess, train] = JSON.parse(env.TASK_INPUT);
       return { published: true, features: preprocess.outputs, model: train.jobId, exitCode: train.exitCode };
+    },
+  };
+  return {
+    handle: async (invocation) => {
+      const service = services[invocation.stateName];
+      if (!service) throw new Error(`no simulated service for Task state '${invocation.stateName}'`);
+      return { result: await service(invocation.request, invocation) };
     },
   };
 }

@@ -7,10 +7,11 @@ import { BatchClient, DescribeJobsCommand, JobDetail, SubmitJobCommandOutput, Te
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Construct } from 'constructs';
 import { handler } from '../../lambda/batch-poller/index';
-import { BatchPollerJob, BatchPollerJobProps } from '../../src';
+import { BatchPollerJob, BatchPollerJobProps, testing } from '../../src';
 import { GROWTH_PERCENT, pollCost } from '../../src/polling/private/interval';
-import { expectValidAsl, renderChainable, runWorkflow, ServiceHandler, taskError, WorkflowResult } from '../support';
+import { expectValidAsl, MATRIX, renderChainable, runPlaced, runWorkflow, ServiceHandler, taskError, WorkflowResult } from '../support';
 
 
 const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/training';
@@ -56,14 +57,14 @@ class SimulatedBatch {
     };
   }
 
-  private submit(request: any, timeline: Timeline): Partial<SubmitJobCommandOutput> & Record<string, unknown> {
+  public submit(request: any, timeline: Timeline): Partial<SubmitJobCommandOutput> & Record<string, unknown> {
     const jobId = `job-${this.submitted.length + 1}`;
     this.submitted.push({ jobId, request, createdAt: this.now, timeline });
     // the request-response integration returns the SubmitJob response in PascalCase
     return { JobId: jobId, JobName: request.JobName, JobArn: `arn:aws:batch:us-east-1:123456789012:job/${jobId}` };
   }
 
-  private async invoke(payload: unknown): Promise<{ StatusCode: number; Payload: unknown }> {
+  public async invoke(payload: unknown): Promise<{ StatusCode: number; Payload: unknown }> {
     const clock = jest.spyOn(Date, 'now').mockReturnValue(this.now);
     try {
       return { StatusCode: 200, Payload: await handler(payload) };
@@ -367,4 +368,136 @@ test('addCatch on the poller catches a failed job: the error and cause at result
     error: { Error: 'BatchPoller.JobFailed', Cause: expect.stringContaining('failed: Essential container in task exited') },
   });
   expect(result.trace[result.trace.length - 1].state).toBe('Report failed job');
+});
+
+describe('execution matrix: both query languages, every placement, on the virtual clock', () => {
+  /**
+   * Answers the poller's Task states: SubmitJob against the simulated account; the check and cancel Lambda tasks
+   * with the REAL handler, its clock (Date.now) set to the executor's virtual time of the call. A function error
+   * reaches Step Functions as the Lambda's errorType, with the error JSON as Cause.
+   */
+  function pollerHandler(account: SimulatedBatch, id: string, timeline: Timeline): testing.ITaskHandler {
+    return {
+      handle: async (invocation) => {
+        account.now = Date.parse(invocation.time);
+        if (invocation.stateName === `${id}: Start job`) return { result: account.submit(invocation.request, timeline) };
+        try {
+          return { result: await account.invoke(invocation.request.Payload) };
+        } catch (e: any) {
+          return { error: e.name, cause: JSON.stringify({ errorType: e.name, errorMessage: e.message }) };
+        }
+      },
+    };
+  }
+
+  const props = { jobQueueArn: QUEUE_ARN, jobDefinitionArn: DEFINITION_ARN, jobName: 'train-model' };
+  const T0_ISO = new Date(T0).toISOString();
+
+  test.each(MATRIX)('%s, %s: a job that succeeds after two hours, noticed within 10 %%', async (language, placement) => {
+    // GIVEN
+    const account = new SimulatedBatch();
+
+    // WHEN
+    const run = await runPlaced((scope) => new BatchPollerJob(scope, 'Train', props), {
+      language,
+      placement,
+      input: { runId: 'r-1' },
+      startTime: T0_ISO,
+      taskHandler: pollerHandler(account, 'Train', lifecycle(90, 2 * HOUR)),
+    });
+
+    // THEN
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output).toMatchObject({ runId: 'r-1', Train: { jobId: 'job-1', status: 'SUCCEEDED', exitCode: 0, startedAt: '2024-05-01T00:01:30.000Z' } });
+    const detected = run.output.Train.poll.elapsedSeconds;
+    expect(detected).toBeGreaterThanOrEqual(2 * HOUR);
+    expect(detected).toBeLessThanOrEqual(2.2 * HOUR);
+    const checks = run.states.filter((s) => s.name === 'Train: Check job');
+    const waits = pollCost({ pollIntervalSeconds: 30, maxPollIntervalSeconds: 3600, growthPercent: GROWTH_PERCENT }, 2 * HOUR).waits;
+    expect(checks).toHaveLength(waits.length);
+    expect(checks.map((c) => c.enteredSeconds)).toEqual(waits.map((_, i) => waits.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+    expect(checks[0].request).toMatchObject({ Payload: { action: 'check', job: { jobId: 'job-1' } } });
+    expect(account.submitted[0].request).toEqual({ JobName: 'train-model', JobQueue: QUEUE_ARN, JobDefinition: DEFINITION_ARN });
+    expect(account.terminated).toEqual([]);
+  });
+
+  test.each(MATRIX)('%s, %s: a job that fails: BatchPoller.JobFailed with the reason', async (language, placement) => {
+    // GIVEN
+    const account = new SimulatedBatch();
+
+    // WHEN
+    const run = await runPlaced((scope) => new BatchPollerJob(scope, 'Train', props), {
+      language,
+      placement,
+      startTime: T0_ISO,
+      taskHandler: pollerHandler(account, 'Train', lifecycle(0, 10 * MINUTE, {
+        status: 'FAILED', statusReason: 'Essential container in task exited', container: { exitCode: 1, logStreamName: 'train/default/abc' },
+      })),
+    });
+
+    // THEN
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      error: 'BatchPoller.JobFailed',
+      cause: 'AWS Batch job train-model (job-1) failed: Essential container in task exited; exit code 1; 1 attempt; log stream train/default/abc',
+    });
+  });
+
+  test.each(MATRIX)('%s, %s: a job stuck in RUNNABLE: terminated at maxQueueTime, BatchPoller.JobStuck', async (language, placement) => {
+    // GIVEN
+    const account = new SimulatedBatch();
+
+    // WHEN
+    const run = await runPlaced((scope) => new BatchPollerJob(scope, 'Train', { ...props, maxQueueTime: Duration.minutes(30), timeout: Duration.hours(6) }), {
+      language,
+      placement,
+      startTime: T0_ISO,
+      taskHandler: pollerHandler(account, 'Train', () => ({ status: 'RUNNABLE' })),
+    });
+
+    // THEN
+    expect(run).toMatchObject({ status: 'FAILED', error: 'BatchPoller.JobStuck' });
+    expect(run.cause).toContain('did not start within maxQueueTime of 1800 seconds');
+    expect(account.terminated).toEqual([{ jobId: 'job-1', reason: 'Terminated by Step Functions (BatchPollerJob): did not start within maxQueueTime' }]);
+    expect(run.states.find((s) => s.name === 'Train: Cancel job (stuck)')!.enteredSeconds).toBe(30 * MINUTE);
+  });
+
+  test.each(MATRIX)('%s, %s: a job still running at the deadline: terminated, BatchPoller.JobTimedOut', async (language, placement) => {
+    // GIVEN
+    const account = new SimulatedBatch();
+
+    // WHEN
+    const run = await runPlaced((scope) => new BatchPollerJob(scope, 'Train', { ...props, timeout: Duration.hours(1), maxQueueTime: Duration.minutes(10) }), {
+      language,
+      placement,
+      startTime: T0_ISO,
+      taskHandler: pollerHandler(account, 'Train', lifecycle(2 * MINUTE, Number.POSITIVE_INFINITY)),
+    });
+
+    // THEN
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      error: 'BatchPoller.JobTimedOut',
+      cause: 'AWS Batch job train-model (job-1) did not finish within the timeout of 3600 seconds (status RUNNING after 3600 seconds); it is terminated',
+    });
+    expect(account.terminated).toEqual([{ jobId: 'job-1', reason: 'Terminated by Step Functions (BatchPollerJob): timeout reached' }]);
+    expect(run.result.elapsedSeconds).toBe(HOUR);
+  });
+
+  test.each(MATRIX)('%s, %s: a job AWS Batch does not know: BatchPoller.JobNotFound from the function, caught with ALL_ERRORS', async (language, placement) => {
+    // GIVEN
+    const account = new SimulatedBatch();
+    batchMock.on(DescribeJobsCommand).resolves({ jobs: [] });
+    const build = (scope: Construct) => new BatchPollerJob(scope, 'Train', props)
+      .addCatch(new sfn.Pass(scope, 'Report'), { errors: BatchPollerJob.ALL_ERRORS });
+
+    // WHEN
+    const run = await runPlaced(build, { language, placement, startTime: T0_ISO, taskHandler: pollerHandler(account, 'Train', lifecycle(0, 0)) });
+
+    // THEN
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.Error).toBe('BatchPoller.JobNotFound');
+    expect(JSON.parse(run.output.Cause).errorMessage).toBe('AWS Batch does not know job job-1 (DescribeJobs returned no job)');
+    expect(run.states[run.states.length - 1].name).toBe('Report');
+  });
 });

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { fargateFixture } from './fixtures';
 import { handler as taskStoppedHandler } from '../../lambda/ecs-task-stopped/index';
 import { EcsCallbackTask, EcsCallbackTaskProps } from '../../src';
-import { DEFAULT_CONTEXT, expectValidAsl, renderChainable, runWorkflow, taskError, taskTimeout } from '../support';
+import { expectValidAsl, renderChainable, runWorkflow, taskError, taskTimeout } from '../support';
 
 const sfnMock = mockClient(SFNClient);
 
@@ -101,15 +101,15 @@ test('the definition is valid ASL', () => {
 test('success: the container reads token and input from its environment and answers with its output, four times', async () => {
   // GIVEN
   const { definition } = seedLoop();
-  const seen: Array<{ token: string; input: any }> = [];
+  const seen: Array<{ token: string; input: any; issued?: string }> = [];
 
   // WHEN
   const result = await runWorkflow(definition, { input: { number: 0 } }, {
     services: {
-      Run: (params) => {
+      Run: (params, ctx) => {
         const env = containerEnvironment(params);
         const input = JSON.parse(env.TASK_INPUT);
-        seen.push({ token: env.TASK_TOKEN, input });
+        seen.push({ token: env.TASK_TOKEN, input, issued: ctx.taskToken });
         // SendTaskSuccess(taskToken, output): the output becomes the state's result.
         return { input: { number: input.input.number + 1 }, result: [input.input.number] };
       },
@@ -119,7 +119,9 @@ test('success: the container reads token and input from its environment and answ
   // THEN
   expect(result.status).toBe('SUCCEEDED');
   expect(result.output).toEqual({ input: { number: 4 }, result: [3] });
-  expect(seen.map((s) => s.token)).toEqual(Array(4).fill(DEFAULT_CONTEXT.Task.Token));
+  // each run of the state gets its own task token, the one Step Functions issued
+  expect(seen.map((s) => s.token)).toEqual(seen.map((s) => s.issued));
+  expect(new Set(seen.map((s) => s.token)).size).toBe(4);
   expect(seen.map((s) => s.input)).toEqual([
     { input: { number: 0 } },
     { input: { number: 1 }, result: [0] },
@@ -181,14 +183,14 @@ test('crash: the task stops without calling back; the handler fails the state wi
   // WHEN
   const result = await runWorkflow(definition, { input: { number: 0 } }, {
     services: {
-      Run: async (params) => {
+      Run: async (params, ctx) => {
         // The container is OOM-killed: ECS emits the stopped-task event, EventBridge invokes the handler...
         await taskStoppedHandler(stoppedEvent(params, { exitCode: 137, reason: 'OutOfMemoryError' }, {
           stopCode: 'EssentialContainerExited',
           stoppedReason: 'Essential container in task exited',
         }));
         // ...whose SendTaskFailure is what Step Functions reports as the state's error.
-        expect(failure?.taskToken).toBe(DEFAULT_CONTEXT.Task.Token);
+        if (failure?.taskToken !== ctx.taskToken) throw new Error(`SendTaskFailure for ${failure?.taskToken}, not ${ctx.taskToken}`);
         throw taskError(failure!.error!, failure!.cause!);
       },
     },

@@ -315,6 +315,26 @@ def test_package_imports() -> None:
     assert top_level <= set(package.__all__), top_level - set(package.__all__)
 
 
+def test_workflow_execute_is_a_blocking_call() -> None:
+    """``Workflow.execute`` is async in TypeScript: jsii-pacmak must turn it into a plain ``def`` that calls
+    ``jsii.ainvoke`` (the kernel waits for the promise), so Python callers get the result, not a coroutine.
+
+    Checked on the generated source: the real jsii runtime (which would run it against node) is not
+    installable here (no PyPI), and the stand-in's ``ainvoke`` only records the call.
+    """
+    module = importlib.import_module(module_for(f"{NAME}.testing.Workflow"))
+    execute = module.Workflow.execute
+    assert not inspect.iscoroutinefunction(execute)
+    source = inspect.getsource(execute)
+    assert re.search(r"^\s*def execute\(", source, re.MULTILINE), source
+    assert "async def" not in source, source
+    assert "jsii.ainvoke(self, \"execute\"" in source, source
+    # the options struct is flattened into keyword arguments
+    parameters = inspect.signature(execute).parameters
+    for name in ("input", "mock_config", "mock_config_file", "test_case", "task_handler", "seed", "start_time"):
+        assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
+
+
 @pytest.mark.parametrize("submodule", sorted(ASSEMBLY.get("submodules", {})))
 def test_submodule_imports(submodule: str) -> None:
     module = importlib.import_module(module_for(submodule))

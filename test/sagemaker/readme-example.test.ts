@@ -159,17 +159,16 @@ describe('nested workflow: a main state machine running the sub state machine th
 
   test('the main state machine starts three sub executions and collects their outputs', async () => {
     const result = await runWorkflow(main, {}, {
-      // aws-local-stepfunctions 3.0.0 does not fill $$.State: give it one (AWS gives each state its own name)
-      context: { State: { Name: 'Sub Task', EnteredTime: '2024-01-01T00:00:00Z' } },
+      skipOracle: 'aws-local-stepfunctions 3.0.0 does not fill $$.State (AWS gives each state its own name)',
       services: Object.fromEntries([1, 2, 3].map((i) => [`Sub Task ${i}`, (request: any) => ({
         Output: { status: request.Input.parallel_no % 2 === 0 ? 'Failed' : 'Completed', from: request.Input.context_name },
       })])),
     });
     expect([result.status, result.error, result.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
     expect(result.output).toEqual([
-      { status: 'Completed', from: 'Sub Task' },
-      { status: 'Failed', from: 'Sub Task' },
-      { status: 'Completed', from: 'Sub Task' },
+      { status: 'Completed', from: 'Sub Task 1' },
+      { status: 'Failed', from: 'Sub Task 2' },
+      { status: 'Completed', from: 'Sub Task 3' },
     ]);
   });
 });

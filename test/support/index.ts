@@ -3,3 +3,4 @@ export * from './asl';
 export * from './iam';
 export * from './nag';
 export * from './runner';
+export * from './placements';

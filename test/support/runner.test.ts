@@ -4,7 +4,9 @@ import { renderChainable } from './asl';
 import {
   consoleTracer,
   installPromiseWithResolvers,
+  OracleMismatchError,
   printTrace,
+  runOnLocalStepFunctions,
   runWorkflow,
   taskError,
   taskTimeout,
@@ -178,40 +180,63 @@ describe('runWorkflow', () => {
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { error: { Error: 'States.Timeout', Cause: 'no heartbeat' } } });
   });
 
-  test('skips Wait states by default and honours explicit overrides', async () => {
+  test('Wait states and retry pauses take virtual time; services see the virtual clock', async () => {
     // GIVEN
     const { definition } = renderChainable((scope) =>
       new sfn.Wait(scope, 'Hour', { time: sfn.WaitTime.duration(Duration.hours(1)) })
-        .next(new sfn.Wait(scope, 'Short', { time: sfn.WaitTime.duration(Duration.days(1)) })));
+        .next(task(scope, 'Poll').addRetry({ errors: ['Busy'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 3 })));
+    const seen: string[] = [];
 
     // WHEN
     const started = Date.now();
-    const result = await runWorkflow(definition, { x: 1 }, { waitTimeOverrides: { Short: 50 } });
-
-    // THEN
-    const elapsed = Date.now() - started;
-    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { x: 1 } });
-    expect(elapsed).toBeGreaterThanOrEqual(45);
-    expect(elapsed).toBeLessThan(5000);
-  });
-
-  test('passes the context object, with defaults for the task token and execution name', async () => {
-    // GIVEN
-    const { definition } = renderChainable((scope) => task(scope, 'Callback', {
-      parameters: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Name', 'custom.$': '$$.Custom.Value' },
-    }));
-
-    // WHEN
-    const result = await runWorkflow(definition, {}, {
-      services: { Callback: (input) => input },
-      context: { Custom: { Value: 'v' }, Execution: { Name: 'exec-7' } },
+    const result = await runWorkflow(definition, { x: 1 }, {
+      startTime: '2024-05-01T00:00:00Z',
+      services: {
+        Poll: (_input, ctx) => {
+          seen.push(ctx.time);
+          if (ctx.attempt < 2) throw taskError('Busy', 'try later');
+          return { done: true };
+        },
+      },
     });
 
     // THEN
-    expect(result.output).toEqual({ token: 'test-task-token', execution: 'exec-7', custom: 'v' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { done: true }, oracleChecked: true });
+    expect(seen).toEqual(['2024-05-01T01:00:00.000Z', '2024-05-01T01:00:30.000Z', '2024-05-01T01:01:30.000Z']);
+    expect(result.execution.elapsedSeconds).toBe(3690);
+    expect(result.trace.map((e) => [e.state, e.enteredSeconds, e.exitedSeconds, e.retries])).toEqual([['Hour', 0, 3600, 0], ['Poll', 3600, 3690, 2]]);
   });
 
-  test('reports progress live and prints a finished trace', async () => {
+  test('gives the task token and the execution name to the services; $$.State is filled', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.CustomState(scope, 'Callback', {
+      stateJson: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { 'token.$': '$$.Task.Token', 'execution.$': '$$.Execution.Name', 'state.$': '$$.State.Name' },
+      },
+    }));
+    let token: string | undefined;
+
+    // WHEN
+    const result = await runWorkflow(definition, {}, {
+      context: { Execution: { Name: 'exec-7' }, State: { Name: 'Callback' } },
+      services: {
+        Callback: (request, ctx) => {
+          token = ctx.taskToken;
+          return { echoed: request.execution, state: request.state };
+        },
+      },
+    });
+
+    // THEN
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.serviceCalls.Callback).toEqual([{ token, execution: 'exec-7', state: 'Callback' }]);
+    expect(result.output).toEqual({ echoed: 'exec-7', state: 'Callback' });
+  });
+
+  test('reports each state\'s events once the run has ended, and prints a trace', async () => {
     // GIVEN
     const { definition } = renderChainable((scope) => new sfn.Pass(scope, 'Hello', { result: sfn.Result.fromObject({ hi: 1 }) }));
     const live: string[] = [];
@@ -243,7 +268,85 @@ describe('runWorkflow', () => {
     await expect(runWorkflow(definition, {}, { services: { Real: () => ({}), Typo: () => ({}) } })).rejects.toThrow(/services given for Typo/);
   });
 
-  test('refuses a JSONata state machine', async () => {
+  test('runs a JSONata state machine on our executor alone (the oracle supports JSONPath only)', async () => {
+    // GIVEN
+    const { definition } = renderChainable(
+      (scope) => new sfn.Parallel(scope, 'Split', { outputs: '{% $states.result[0] & "-" & $states.result[1] %}' })
+        .branch(sfn.Pass.jsonata(scope, 'Shape', { outputs: '{% $states.input.name %}' }))
+        .branch(new sfn.CustomState(scope, 'Call', {
+          stateJson: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { Payload: '{% $states.input %}' }, Output: '{% $states.result.Payload %}' },
+        })),
+      { queryLanguage: sfn.QueryLanguage.JSONATA },
+    );
+
+    // WHEN
+    const result = await runWorkflow(definition, { name: 'job' }, { services: { Call: (request) => ({ Payload: request.Payload.name.toUpperCase() }) } });
+
+    // THEN
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: 'job-JOB', oracleChecked: false, oracleSkipped: expect.stringMatching(/^JSONata \(the top-level QueryLanguage/) });
+    expect(result.serviceCalls.Call).toEqual([{ Payload: { name: 'job' } }]);
+    expect(result.trace.map((e) => [e.state, e.path])).toEqual([['Split', ''], ['Shape', 'Split/0'], ['Call', 'Split/1']]);
+  });
+
+  test('a JSONPath definition with variables needs skipOracle and a reason', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.Pass(scope, 'Remember', { assign: { 'jobName.$': '$.name' } })
+      .next(new sfn.Pass(scope, 'Recall', { parameters: { 'name.$': '$jobName' } })));
+
+    // THEN
+    await expect(runWorkflow(definition, { name: 'a' })).rejects.toThrow(/oracle[\s\S]*state "Remember": variables \(Assign\)[\s\S]*skipOracle/);
+    const result = await runWorkflow(definition, { name: 'a' }, { skipOracle: 'variables (Assign)' });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { name: 'a' }, oracleChecked: false, oracleSkipped: 'variables (Assign)' });
+  });
+
+  test('fails the test when the oracle disagrees (here: $$.Execution.Input inside a Map, which the oracle gets wrong)', async () => {
+    // GIVEN: AWS gives the execution's input as $$.Execution.Input everywhere; aws-local-stepfunctions 3.0.0 gives
+    // the iteration's input inside a Map.
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Pass', Parameters: { 'whole.$': '$$.Execution.Input' }, End: true } } },
+          End: true,
+        },
+      },
+    };
+
+    // THEN
+    await expect(runWorkflow(definition, { items: [1] })).rejects.toThrow(OracleMismatchError);
+    await expect(runWorkflow(definition, { items: [1] })).rejects.toThrow(/disagree[\s\S]*outcome: ours .*"whole":\{"items":\[1\]\}.*oracle .*"whole":1/);
+    const result = await runWorkflow(definition, { items: [1] }, { skipOracle: 'aws-local-stepfunctions 3.0.0: $$.Execution.Input is the iteration input in a Map' });
+    expect(result.output).toEqual([{ whole: { items: [1] } }]);
+  });
+
+  test('fails the test when the oracle sends a request ours did not', async () => {
+    // GIVEN: a JSONPath definition whose request the oracle builds differently (Parameters at the root of a Map
+    // iteration reading $$.Execution.Input)
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            StartAt: 'Call',
+            States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'n.$': '$$.Execution.Input.n' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+
+    // THEN
+    await expect(runWorkflow(definition, { items: [{ n: 1 }], n: 7 }, { services: { Call: () => 'ok' } }))
+      .rejects.toThrow(/request of "Call": ours \{"n":7\}, oracle \{"n":1\}/);
+  });
+});
+
+describe('runOnLocalStepFunctions (the oracle)', () => {
+  test('refuses JSONata, which aws-local-stepfunctions would silently mis-evaluate', async () => {
     // GIVEN
     const { definition } = renderChainable(
       (scope) => sfn.Pass.jsonata(scope, 'Shape', { outputs: '{% $states.input %}' }),
@@ -251,23 +354,12 @@ describe('runWorkflow', () => {
     );
 
     // THEN
-    await expect(runWorkflow(definition)).rejects.toThrow(/supports JSONPath only.*top-level QueryLanguage.*validateAsl/);
+    await expect(runOnLocalStepFunctions(definition)).rejects.toThrow(/supports JSONPath only.*top-level QueryLanguage/);
   });
 
-  test('refuses a JSONPath state machine with a JSONata state nested in a Parallel branch', async () => {
+  test('refuses a JSONata state nested in a Map item processor, and variables and distributed Map fields', async () => {
     // GIVEN
-    const { definition } = renderChainable((scope) => new sfn.Parallel(scope, 'Split')
-      .branch(new sfn.Pass(scope, 'Plain'))
-      .branch(sfn.Pass.jsonata(scope, 'Sneaky', { outputs: '{% $states.input %}' })));
-
-    // THEN
-    expect(definition.QueryLanguage).toBeUndefined();
-    await expect(runWorkflow(definition)).rejects.toThrow(/supports JSONPath only.*state "Sneaky" uses QueryLanguage JSONata.*validateAsl/);
-  });
-
-  test('refuses a JSONata state nested in a Map item processor', async () => {
-    // GIVEN
-    const definition = {
+    const nested = {
       StartAt: 'Each',
       States: {
         Each: {
@@ -277,20 +369,27 @@ describe('runWorkflow', () => {
         },
       },
     };
-
-    // THEN
-    await expect(runWorkflow(definition, [1])).rejects.toThrow(/state "Inner" uses QueryLanguage JSONata/);
-  });
-
-  test('refuses features the runner would silently ignore: variables and distributed Map fields', async () => {
-    // GIVEN
     const { definition } = renderChainable((scope) => new sfn.Pass(scope, 'Remember', { assign: { 'jobName.$': '$.name' } })
       .next(new sfn.DistributedMap(scope, 'Each', { toleratedFailureCount: 1 }).itemProcessor(new sfn.Pass(scope, 'Item'))));
 
     // THEN
-    await expect(runWorkflow(definition)).rejects.toThrow(
+    await expect(runOnLocalStepFunctions(nested, [1])).rejects.toThrow(/state "Inner" uses QueryLanguage JSONata/);
+    await expect(runOnLocalStepFunctions(definition)).rejects.toThrow(
       /silently ignore[\s\S]*state "Remember": variables \(Assign\)[\s\S]*state "Each": distributed Map ToleratedFailureCount/,
     );
+  });
+
+  test('honours wait overrides in real time', async () => {
+    // GIVEN
+    const { definition } = renderChainable((scope) => new sfn.Wait(scope, 'Short', { time: sfn.WaitTime.duration(Duration.days(1)) }));
+
+    // WHEN
+    const started = Date.now();
+    const result = await runOnLocalStepFunctions(definition, { x: 1 }, { waitTimeOverrides: { Short: 50 } });
+
+    // THEN
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { x: 1 } });
   });
 });
 

@@ -85,3 +85,53 @@ describe('cdk-sfn-jobs run', () => {
     expect(child.stderr).toMatch(/P \(Pass\) entered/);
   });
 });
+
+describe('cdk-sfn-jobs run on a JSONata workflow with a mock-config file', () => {
+  const jsonata = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Train',
+    States: {
+      Train: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::batch:submitJob.sync',
+        Arguments: { JobName: '{% $states.input.name %}', JobQueue: 'training', JobDefinition: 'train:3' },
+        Retry: [{ ErrorEquals: ['Batch.AWSBatchException'], IntervalSeconds: 10 }],
+        Output: "{% {'name': $states.input.name, 'status': $states.result.Status} %}",
+        End: true,
+      },
+    },
+  };
+  const mocks = {
+    StateMachines: { Training: { TestCases: { ThrottledThenSucceeds: { Train: 'ThrottledThenSucceeds' } } } },
+    MockedResponses: {
+      ThrottledThenSucceeds: {
+        0: { Throw: { Error: 'Batch.AWSBatchException', Cause: 'Too Many Requests' } },
+        1: { Return: { JobId: 'job-1', Status: 'SUCCEEDED' } },
+      },
+    },
+  };
+
+  test('in process: the retry after the throttled call, on the virtual clock (the README example)', async () => {
+    // WHEN
+    const result = await run(['run', '--definition', tmp('def.json', jsonata), '--input', '{"name":"train-model"}',
+      '--mock-config', tmp('mocks.json', mocks), '--test-case', 'ThrottledThenSucceeds']);
+
+    // THEN
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.out);
+    expect(out).toMatchObject({ status: 'SUCCEEDED', output: { name: 'train-model', status: 'SUCCEEDED' }, elapsedSeconds: 10, stateTransitions: 2 });
+    expect(out.states[0].request).toEqual({ JobName: 'train-model', JobQueue: 'training', JobDefinition: 'train:3' });
+  });
+
+  test('as a process (ts-node on src/testing/cli.ts)', () => {
+    // WHEN
+    const child = spawnSync(process.execPath, [
+      '-r', 'ts-node/register/transpile-only', path.join(__dirname, '../../src/testing/cli.ts'), 'run',
+      '--definition', tmp('def.json', jsonata), '--input', '{"name":"m"}', '--mock-config', tmp('mocks.json', mocks), '--test-case', 'ThrottledThenSucceeds',
+    ], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '../../tsconfig.dev.json') } });
+
+    // THEN
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { name: 'm', status: 'SUCCEEDED' } });
+  });
+});

@@ -1,0 +1,53 @@
+"""README example: a JSONata workflow executed offline with a mock-config file.
+
+Type-checked by pyright against the generated Python bindings and run
+against the offline jsii stand-in by .ci/python-check.sh.
+"""
+
+import json
+import pathlib
+import tempfile
+
+from cdk_sfn_jobs import testing
+
+definition = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "Train",
+    "States": {
+        "Train": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::batch:submitJob.sync",
+            "Arguments": {
+                "JobName": "{% $states.input.name %}",
+                "JobQueue": "training",
+                "JobDefinition": "train:3",
+            },
+            "Retry": [{"ErrorEquals": ["Batch.AWSBatchException"], "IntervalSeconds": 10}],
+            "Output": "{% {'name': $states.input.name, 'status': $states.result.Status} %}",
+            "End": True,
+        }
+    },
+}
+
+# AWS's Step Functions Local mock-config format: call 0 is throttled, call 1 succeeds
+mock_config = {
+    "StateMachines": {
+        "Training": {"TestCases": {"ThrottledThenSucceeds": {"Train": "ThrottledThenSucceeds"}}}
+    },
+    "MockedResponses": {
+        "ThrottledThenSucceeds": {
+            "0": {"Throw": {"Error": "Batch.AWSBatchException", "Cause": "Too Many Requests"}},
+            "1": {"Return": {"JobId": "job-1", "Status": "SUCCEEDED"}},
+        }
+    },
+}
+mock_file = pathlib.Path(tempfile.mkdtemp()) / "mocks.json"
+mock_file.write_text(json.dumps(mock_config))
+
+result = testing.Workflow.from_definition(definition).execute(
+    input={"name": "train-model"},
+    mock_config_file=str(mock_file),
+    test_case="ThrottledThenSucceeds",
+)
+# SUCCEEDED {'name': 'train-model', 'status': 'SUCCEEDED'} after 10 virtual seconds, 2 transitions
+print(result.status, result.output, result.elapsed_seconds, result.state_transitions)
