@@ -1,0 +1,55 @@
+/**
+ * The README's "Test your workflow offline" TypeScript example, executed: its definition and mock config are taken
+ * from README.md itself, so the text users copy is the text tested.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { testing } from '../../src';
+
+function readmeExample(): { definition: any; mockConfig: any } {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Test your workflow offline'));
+  const ts = section.slice(section.indexOf('```ts\n') + 6, section.indexOf('\n```', section.indexOf('```ts\n')));
+  const literal = (name: string) => {
+    const start = ts.indexOf(`const ${name} = `) + `const ${name} = `.length;
+    const end = ts.indexOf('\n};', start) + 2;
+    // The README's object literals are plain data (no calls, no identifiers): evaluate them as JavaScript.
+    return new Function(`return (${ts.slice(start, end)});`)();
+  };
+  return { definition: literal('definition'), mockConfig: literal('mockConfig') };
+}
+
+test('the README example: throttled once, retried after 10 virtual seconds, succeeds in 2 transitions', async () => {
+  // GIVEN
+  const { definition, mockConfig } = readmeExample();
+  const mockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mocks-')), 'mocks.json');
+  fs.writeFileSync(mockFile, JSON.stringify(mockConfig));
+
+  // WHEN
+  const result = await testing.Workflow.fromDefinition(definition).execute({
+    input: { name: 'train-model' },
+    mockConfigFile: mockFile,
+    testCase: 'ThrottledThenSucceeds',
+  });
+
+  // THEN: what the README's comment says
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toEqual({ name: 'train-model', status: 'SUCCEEDED' });
+  expect(result.elapsedSeconds).toBe(10);
+  expect(result.stateTransitions).toBe(2);
+  expect(result.states[0].request).toEqual({ JobName: 'train-model', JobQueue: 'training', JobDefinition: 'train:3' });
+});
+
+test('the README example and its Python twin run the same definition and mock config', () => {
+  // GIVEN
+  const { definition, mockConfig } = readmeExample();
+  const python = fs.readFileSync(path.join(__dirname, '..', 'python', 'examples', 'offline_testing.py'), 'utf8');
+
+  // THEN: the Python file spells the same values
+  for (const text of ['"QueryLanguage": "JSONata"', '"Resource": "arn:aws:states:::batch:submitJob.sync"', '"IntervalSeconds": 10', '"ThrottledThenSucceeds"']) {
+    expect(python).toContain(text);
+  }
+  expect(definition.States.Train.Retry[0].IntervalSeconds).toBe(10);
+  expect(Object.keys(mockConfig.MockedResponses.ThrottledThenSucceeds)).toEqual(['0', '1']);
+});
