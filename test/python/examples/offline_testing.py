@@ -1,7 +1,11 @@
 """README example: a JSONata workflow executed offline with a mock-config file.
 
-Type-checked by pyright against the generated Python bindings and run
-against the offline jsii stand-in by .ci/python-check.sh.
+Type-checked by pyright against the generated Python bindings by
+.ci/python-check.sh. Not run there: the run happens in JavaScript, which the
+offline jsii stand-in does not execute (the real jsii runtime is not
+installable offline); test_bindings.py checks that the generated `execute`
+is a blocking call, and test/testing/readme-example.test.ts runs the same
+definition and mock config. # python-check: no-run
 """
 
 import json
