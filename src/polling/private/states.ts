@@ -213,10 +213,16 @@ export class LanguageTask extends sfn.TaskStateBase {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => ({
-      ...super.toStateJson(top),
-      ...pick(this.props.io, this.props.queryLanguage, top),
-    }));
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => {
+      const json = { ...super.toStateJson(top), ...pick(this.props.io, this.props.queryLanguage, top) } as Record<string, any>;
+      if (effectiveQueryLanguage(this.props.queryLanguage, top) === sfn.QueryLanguage.JSONATA && Array.isArray(json.Catch)) {
+        // aws-cdk-lib renders a catcher's ResultPath in JSONata too, where it is not allowed: a catcher given one
+        // (to keep the state input, in JSONPath) passes the state input on instead, without the error.
+        json.Catch = json.Catch.map(({ ResultPath, ...rest }: Record<string, unknown>) =>
+          (ResultPath === undefined ? rest : { ...rest, Output: '{% $states.input %}' }));
+      }
+      return json;
+    });
   }
 
   /** @internal */

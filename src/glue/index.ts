@@ -1,0 +1,1 @@
+export * from './crawler-poller-job';
