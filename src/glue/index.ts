@@ -1,1 +1,2 @@
 export * from './crawler-poller-job';
+export * from './workflow-poller-job';
