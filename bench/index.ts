@@ -18,8 +18,8 @@
  * Each measurement starts after a full garbage collection; the variants alternate within each repetition.
  *
  * Prints JSON and writes it to bench/results/<timestamp>.json. Options: --sizes 1,50,200 --reps 5
- * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor (default both; `executor` is the
- * offline executor's benchmark, bench/executor.ts).
+ * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,sdk-poll (default all; `executor` is the
+ * offline executor's benchmark, bench/executor.ts; `sdk-poll` the cost of the SDK-check waits, bench/sdk-poll.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -35,6 +35,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { SageMakerCreateProcessingJob } from '../src';
 import { executorBenchmark } from './executor';
+import { sdkPollBenchmark } from './sdk-poll';
 
 type Variant = 'typed' | 'handwritten' | 'typedDefaultRole' | 'upstreamStyle' | 'upstreamStyleMinimized';
 const ALL_VARIANTS: Variant[] = ['typed', 'handwritten', 'typedDefaultRole', 'upstreamStyle', 'upstreamStyleMinimized'];
@@ -250,10 +251,11 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const suites = (arg('suite') ?? 'synth,executor').split(',');
+  const suites = (arg('suite') ?? 'synth,executor,sdk-poll').split(',');
   const executor = suites.includes('executor') ? await executorBenchmark() : undefined;
+  const sdkPoll = suites.includes('sdk-poll') ? sdkPollBenchmark() : undefined;
   if (!suites.includes('synth')) {
-    write({ executor });
+    write({ executor, sdkPoll });
     return;
   }
   const sizes = (arg('sizes') ?? '1,50,200').split(',').map(Number);
@@ -293,6 +295,7 @@ async function main(): Promise<void> {
     target: 'ratioTypedToHandwritten <= 1.5 at 200 jobs',
     results,
     executor,
+    sdkPoll,
   };
   write(report);
 }

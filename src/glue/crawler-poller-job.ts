@@ -2,8 +2,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { JobPoller, JobPollingBaseOptions, JobStatusCondition } from '../polling';
-import { GLUE_TRANSIENT_ERRORS } from './private/errors';
 import { checkLength, checkPattern, integrationResourceArn, nameShape, scopedNameArn } from '../private';
+import { GLUE_TRANSIENT_ERRORS } from './private/errors';
 
 /**
  * Properties of a `GlueCrawlerPollerJob`.

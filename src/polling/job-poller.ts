@@ -7,7 +7,6 @@ import { cancelJobsOnExecutionStop, invalid, jsonataObject, jsonataString } from
 import { FUNCTION_LOOP, GROWTH_PERCENT, HISTORY_LIMIT, LoopCost, maxSupportedSeconds, pollCost, PollPolicy, sdkLoopCost } from './private/interval';
 import { pollSchedule } from './private/schedule';
 import { buildSdkLoop } from './private/sdk-loop';
-import { JobPollerSdkCheck } from './sdk-check';
 import {
   DataPath,
   invokeStatement,
@@ -21,6 +20,7 @@ import {
   LanguageWait,
   PerLanguage,
 } from './private/states';
+import { JobPollerSdkCheck } from './sdk-check';
 
 /**
  * How a poller polls, what it gives up on, and where it puts its result: the options every poller has, including
@@ -330,7 +330,7 @@ export class JobPoller extends sfn.StateMachineFragment {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || key === 'poll') {
         invalid(this, 'start.resultFields', 'keyed by simple names other than "poll"', key);
       }
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) invalid(this, 'start.resultFields', 'response field names', field);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(field)) invalid(this, 'start.resultFields', 'response field names (a dotted path for a nested one)', field);
     }
 
     this.jobFailedError = `${props.errorPrefix}.JobFailed`;

@@ -6,7 +6,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { GlueCrawlerPollerJob, GlueCrawlerPollerJobProps, JobPoller } from '../../src';
-import { GROWTH_PERCENT, pollCost, sdkLoopCost } from '../../src/polling/private/interval';
+import { GROWTH_PERCENT, pollCost, PollPolicy, sdkLoopCost } from '../../src/polling/private/interval';
 import { pollSchedule, scheduledWaits } from '../../src/polling/private/schedule';
 import { Workflow } from '../../src/testing';
 import { branchStates, expectValidAsl, nagFindings, newTestStack, renderChainable } from '../support';
@@ -27,14 +27,21 @@ function build(queryLanguage: sfn.QueryLanguage, props: Partial<GlueCrawlerPolle
 /** A crawler that runs until `endSeconds` after the start, then ends with `lastCrawl`. */
 class SimulatedCrawler {
   public readonly calls: Array<{ state: string; request: any; seconds: number }> = [];
+  public readonly handler: { handle: (inv: any) => any };
   constructor(
     private readonly endSeconds: number,
     private readonly lastCrawl: Record<string, unknown> = { Status: 'SUCCEEDED', LogGroup: '/aws-glue/crawlers' },
     private readonly overrides: Record<string, (inv: any) => any> = {},
-  ) {}
+  ) {
+    this.handler = { handle: (inv: any) => this.answer(inv) };
+  }
 
-  public handler = {
-    handle: (inv: any) => {
+  public checks(): number[] {
+    return this.calls.filter((c) => c.state.endsWith('Check job')).map((c) => c.seconds);
+  }
+
+  private answer(inv: any): any {
+    {
       const seconds = inv.epochSeconds - Date.parse('2026-01-01T00:00:00Z') / 1000;
       this.calls.push({ state: inv.stateName, request: inv.request, seconds });
       const override = this.overrides[inv.stateName];
@@ -54,11 +61,7 @@ class SimulatedCrawler {
           },
         },
       };
-    },
-  };
-
-  public checks(): number[] {
-    return this.calls.filter((c) => c.state.endsWith('Check job')).map((c) => c.seconds);
+    }
   }
 }
 
@@ -226,7 +229,13 @@ test('exact ASL of the check, in JSONata', () => {
 });
 
 test('the synthesized schedule is the Lambda policy (interval.ts), with and without a timeout', () => {
-  for (const policy of [POLICY, { ...POLICY, pollIntervalSeconds: 10, maxPollIntervalSeconds: 900 }, { ...POLICY, timeoutSeconds: 7 * 24 * 3600 }, { ...POLICY, timeoutSeconds: 1000 }]) {
+  const policies: PollPolicy[] = [
+    POLICY,
+    { ...POLICY, pollIntervalSeconds: 10, maxPollIntervalSeconds: 900 },
+    { ...POLICY, timeoutSeconds: 7 * 24 * 3600 },
+    { ...POLICY, timeoutSeconds: 1000 },
+  ];
+  for (const policy of policies) {
     const schedule = pollSchedule(policy);
     const duration = policy.timeoutSeconds ?? 7 * 24 * 3600;
     const lambdaWaits = pollCost({ ...policy, timeoutSeconds: undefined }, duration).waits;

@@ -96,7 +96,9 @@ export const FUNCTION_LOOP: LoopCost = { pollEvents: EVENTS.poll, pollTransition
  * count and elapsed time. Its `Prepare job` Pass (when the job has values known before it starts) adds 2 events and
  * 1 transition once: see {@link sdkLoopCost}.
  */
-export const SDK_LOOP: LoopCost = { pollEvents: EVENTS.poll, pollTransitions: TRANSITIONS.poll, extraStartEvents: 0, extraStartTransitions: 0 };
+export const SDK_LOOP: LoopCost = {
+  pollEvents: EVENTS.poll, pollTransitions: TRANSITIONS.poll, extraStartEvents: 0, extraStartTransitions: 0,
+};
 
 /** The SDK loop's cost, with or without its `Prepare job` Pass. */
 export function sdkLoopCost(prepare: boolean): LoopCost {

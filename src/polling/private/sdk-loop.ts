@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { isJsonata, jsonataObject, jsonataString } from '../../private';
-import type { JobPollerSdkCall, JobPollerSdkCheck } from '../sdk-check';
 import type { JobPollerStart } from '../job-poller';
+import type { JobPollerSdkCall, JobPollerSdkCheck } from '../sdk-check';
 import { PollSchedule } from './schedule';
 import { DataPath, LanguageChoice, LanguageFail, LanguagePass, LanguageStateProps, LanguageTask, LanguageWait, PerLanguage } from './states';
 
