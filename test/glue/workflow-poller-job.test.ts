@@ -12,8 +12,14 @@ import { branchStates, expectValidAsl, nagFindings, newTestStack, renderChainabl
 const LANGUAGES = [['JSONPath', sfn.QueryLanguage.JSON_PATH], ['JSONata', sfn.QueryLanguage.JSONATA]] as const;
 const T0 = Date.parse('2026-01-01T00:00:00Z') / 1000;
 const CLEAN = {
-  TotalActions: 2, SucceededActions: 2, FailedActions: 0, ErroredActions: 0,
-  TimeoutActions: 0, StoppedActions: 0, RunningActions: 0, WaitingActions: 0,
+  TotalActions: 2,
+  SucceededActions: 2,
+  FailedActions: 0,
+  ErroredActions: 0,
+  TimeoutActions: 0,
+  StoppedActions: 0,
+  RunningActions: 0,
+  WaitingActions: 0,
 };
 
 function build(queryLanguage: sfn.QueryLanguage, props: Partial<GlueWorkflowPollerJobProps> = {}) {

@@ -154,7 +154,8 @@ export function pollCost(policy: PollPolicy, durationSeconds: number, options: P
   const loop = options.loop ?? FUNCTION_LOOP;
   return {
     polls,
-    transitions: (parallel ? TRANSITIONS.parallel : 0) + TRANSITIONS.start + loop.extraStartTransitions + polls * loop.pollTransitions + tail.transitions,
+    transitions: (parallel ? TRANSITIONS.parallel : 0) + TRANSITIONS.start + loop.extraStartTransitions
+      + polls * loop.pollTransitions + tail.transitions,
     events: EVENTS.execution + (parallel ? EVENTS.parallel : 0) + EVENTS.start + loop.extraStartEvents + polls * loop.pollEvents + tail.events,
     detectionDelaySeconds: now - end,
     waits,
