@@ -146,6 +146,14 @@ export interface JobPollerStart {
   readonly jobParameters?: { [key: string]: string };
 
   /**
+   * SDK checks only: fields of the start request that get a new UUID each time the start runs (for example a
+   * `ClientRequestToken`).
+   *
+   * @default - none
+   */
+  readonly uuidParameters?: string[];
+
+  /**
    * SDK checks only: errors of the start call that mean the job is running already (for example
    * `Glue.CrawlerRunningException`): the poller then waits for that run. Needs every field the check uses to come
    * from `jobValues` (`resultFields` empty).
@@ -291,7 +299,7 @@ export class JobPoller extends sfn.StateMachineFragment {
       invalid(this, 'maxQueueTime', 'unset with an sdkCheck (a status mapping does not tell queued from running)', props.maxQueueTime);
     }
     if (!props.sdkCheck) {
-      for (const prop of ['jobValues', 'jobParameters', 'runningErrors', 'retryErrors'] as const) {
+      for (const prop of ['jobValues', 'jobParameters', 'uuidParameters', 'runningErrors', 'retryErrors'] as const) {
         if (props.start[prop] !== undefined) invalid(this, `start.${prop}`, 'unset with a checkFunction (it applies to SDK checks)', props.start[prop]);
       }
     }

@@ -73,7 +73,8 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
 
   const startParameters = (language: 'jsonPath' | 'jsonata') => ({
     ...props.start.parameters,
-    ...refs(props.start.jobParameters ?? {}, language, (key) => (language === 'jsonPath' ? `$${v}.job.${key}` : `$${v}.job.${key}`)),
+    ...refs(props.start.jobParameters ?? {}, language, (key) => `$${v}.job.${key}`),
+    ...uuids(props.start.uuidParameters, language),
   });
   const jobFromStart = {
     jsonPath: {
@@ -241,7 +242,7 @@ function sdkTask(scope: Construct, id: string, props: LanguageStateProps, call: 
   const parameters = (language: 'jsonPath' | 'jsonata') => ({
     ...call.parameters,
     ...refs(call.jobParameters ?? {}, language, (key) => (language === 'jsonPath' ? data.jsonPath('job', key) : data.jsonata('job', key))),
-    ...Object.fromEntries((call.uuidParameters ?? []).map((field) => (language === 'jsonPath' ? [`${field}.$`, 'States.UUID()'] : [field, '{% $uuid() %}']))),
+    ...uuids(call.uuidParameters, language),
   });
   const task = new LanguageTask(scope, id, {
     ...props,
@@ -257,6 +258,10 @@ function sdkTask(scope: Construct, id: string, props: LanguageStateProps, call: 
 function refs(fields: { [key: string]: string }, language: 'jsonPath' | 'jsonata', path: (key: string) => string): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).map(([field, key]) =>
     (language === 'jsonPath' ? [`${field}.$`, path(key)] : [field, `{% ${path(key)} %}`])));
+}
+
+function uuids(fields: string[] | undefined, language: 'jsonPath' | 'jsonata'): Record<string, string> {
+  return Object.fromEntries((fields ?? []).map((field) => (language === 'jsonPath' ? [`${field}.$`, 'States.UUID()'] : [field, '{% $uuid() %}'])));
 }
 
 function retryOn(task: LanguageTask, errors: string[] | undefined): void {
