@@ -113,7 +113,9 @@ test('exact ASL of the start, JSONPath and JSONata', () => {
 
 test.each(LANGUAGES)('IAM (%s): the pipeline (lower-cased) and its executions only', (_l, queryLanguage) => {
   const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:123456789012:pipeline/${rest}`]] });
-  const statement = (action: string, rest: string) => ({ PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: arn(rest) })]) } });
+  const statement = (action: string, rest: string) => ({
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: arn(rest) })]) },
+  });
   const literal = Template.fromStack(build(queryLanguage).stack);
   literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'trainpipeline'));
   literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:DescribePipelineExecution', 'trainpipeline/execution/*'));
