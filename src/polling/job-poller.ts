@@ -154,6 +154,14 @@ export interface JobPollerStart {
   readonly uuidParameters?: string[];
 
   /**
+   * SDK checks only: fields of the start request that get a name unique to each start, `<prefix>-<UUID>`
+   * (`{ JobName: 'nightly' }`); the prefix is checked by the construct that sets it.
+   *
+   * @default - none
+   */
+  readonly uniqueNameParameters?: { [key: string]: string };
+
+  /**
    * SDK checks only: errors of the start call that mean the job is running already (for example
    * `Glue.CrawlerRunningException`): the poller then waits for that run. Needs every field the check uses to come
    * from `jobValues` (`resultFields` empty).
@@ -299,7 +307,7 @@ export class JobPoller extends sfn.StateMachineFragment {
       invalid(this, 'maxQueueTime', 'unset with an sdkCheck (a status mapping does not tell queued from running)', props.maxQueueTime);
     }
     if (!props.sdkCheck) {
-      for (const prop of ['jobValues', 'jobParameters', 'uuidParameters', 'runningErrors', 'retryErrors'] as const) {
+      for (const prop of ['jobValues', 'jobParameters', 'uuidParameters', 'uniqueNameParameters', 'runningErrors', 'retryErrors'] as const) {
         if (props.start[prop] !== undefined) invalid(this, `start.${prop}`, 'unset with a checkFunction (it applies to SDK checks)', props.start[prop]);
       }
     }

@@ -75,6 +75,9 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
     ...props.start.parameters,
     ...refs(props.start.jobParameters ?? {}, language, (key) => `$${v}.job.${key}`),
     ...uuids(props.start.uuidParameters, language),
+    ...Object.fromEntries(Object.entries(props.start.uniqueNameParameters ?? {}).map(([field, prefix]) => (language === 'jsonPath'
+      ? [`${field}.$`, `States.Format('${intrinsicEscape(prefix)}-{}', States.UUID())`]
+      : [field, `{% ${jsonataString(`${prefix}-`)} & $uuid() %}`]))),
   });
   const jobFromStart = {
     jsonPath: {
