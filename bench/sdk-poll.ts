@@ -14,6 +14,8 @@ const WAITS = [
   // construct, whether it has a `Prepare job` state (job values read before the start)
   { construct: 'GlueCrawlerPollerJob', prepare: true },
   { construct: 'GlueWorkflowPollerJob', prepare: true },
+  { construct: 'SageMakerPipelinePollerJob', prepare: false },
+  { construct: 'BedrockBatchInferencePollerJob', prepare: false },
 ];
 const DURATIONS = [['1h', 3600], ['24h', 86_400], ['7d', 604_800]] as const;
 const DEFAULT_POLICY = { pollIntervalSeconds: 30, maxPollIntervalSeconds: 3600, growthPercent: GROWTH_PERCENT };

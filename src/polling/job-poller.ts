@@ -259,6 +259,17 @@ export interface JobPollerProps extends JobPollingOptions {
  * an error). Deadlines are decided by the function from the policy, so it can use the service's own
  * timestamps.
  *
+ * With an `sdkCheck` instead of a check function, no function is involved: the check is an AWS SDK integration call
+ * and a status mapping, and the state machine computes the policy itself. The waits come from a table made at
+ * synthesis with the same policy (JSONPath has no multiplication), indexed by the poll count
+ * (`States.ArrayGetItem` / `States.MathAdd` in the check's ResultSelector, reading the loop's state from a workflow
+ * variable local to the Parallel branch; an array index in the check's JSONata Output); the deadline (`timeout`,
+ * else `maxJobDuration`) is a Choice rule on the elapsed time, the sum of the waits; the cancel is an SDK call too.
+ * Its states: `[Prepare job]`, `Start job`, `[Job already running]`, `Wait`, `Check job`, `Job finished?`,
+ * `Job succeeded`, `Job failed`, `Job failed (no reason)`, `[Cancel job]`, `Job timed out`; its result: `job`,
+ * `status` (the last check's response) and `poll` (`checks`, `elapsedSeconds`); its errors
+ * `<errorPrefix>.JobFailed` and `.JobTimedOut`. Each check costs 3 state transitions and 9 history events.
+ *
  * The loop runs as the single branch of a Parallel state named `<prefix>` whose output is the branch's, so the
  * poller can be caught and retried like a task: `addCatch(handler, { errors: poller.errors })`, `addRetry(...)`,
  * `next(...)`, in either query language. The Parallel costs 1 state transition and 4 history events per run.
