@@ -296,7 +296,9 @@ describe('IAM', () => {
   ])('%s', (_what, props, expected) => {
     // GIVEN
     const stack = newTestStack();
-    const { stateMachine } = renderChainable(job(stack, 'Train', props));
+    // a JSONata value needs a JSONata state machine (in a JSONPath one it is refused, not sent as text)
+    const queryLanguage = JSON.stringify(props).includes('{%') ? sfn.QueryLanguage.JSONATA : undefined;
+    const { stateMachine } = renderChainable(job(stack, 'Train', props), { queryLanguage });
 
     // WHEN
     const submit = statementsForRole(stack, stateMachine).find((s) => s.Action?.includes('batch:SubmitJob'))!;

@@ -261,3 +261,10 @@ test('cdk-nag: no findings', () => {
   const { stack } = build(sfn.QueryLanguage.JSON_PATH);
   expect(nagFindings(stack)).toEqual([]);
 });
+
+test('a value written for the other query language is refused, not sent as text', () => {
+  expect(() => build(sfn.QueryLanguage.JSON_PATH, { crawlerName: '{% $states.input.crawler %}' }))
+    .toThrow(/Crawl\/Poller: crawlerName must be free of JSONata expressions \(\{% … %\}\) in a JSONPath state/);
+  expect(() => build(sfn.QueryLanguage.JSONATA, { crawlerName: sfn.JsonPath.stringAt('$.crawler') }))
+    .toThrow(/Crawl\/Poller: crawlerName must be free of JsonPath values in a JSONata state/);
+});

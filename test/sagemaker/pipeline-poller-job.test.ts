@@ -138,3 +138,8 @@ test('invalid props fail at synthesis', () => {
 test('cdk-nag: no findings', () => {
   expect(nagFindings(build(sfn.QueryLanguage.JSON_PATH).stack)).toEqual([]);
 });
+
+test('a JsonPath parameter value in a JSONata state machine is refused, not sent as text', () => {
+  expect(() => build(sfn.QueryLanguage.JSONATA, { pipelineParameters: { Day: sfn.JsonPath.stringAt('$.day') } }))
+    .toThrow(/Train\/Poller: PipelineParameters\[0\]\.Value must be free of JsonPath values in a JSONata state/);
+});

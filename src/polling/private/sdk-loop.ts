@@ -68,7 +68,7 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
         Assign: { [`${v}.$`]: '$' },
       },
       jsonata: { Assign: { [v]: { job: jobValues } } },
-    });
+    }, jobValues);
   }
 
   const startParameters = (language: 'jsonPath' | 'jsonata') => ({
