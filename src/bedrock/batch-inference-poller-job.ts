@@ -136,6 +136,7 @@ export class BedrockBatchInferencePollerJob extends sfn.StateMachineFragment {
       timeout: props.timeout,
       resultPath: props.resultPath,
       queryLanguage: props.queryLanguage,
+      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
       stateNamePrefix: id,
       errorPrefix: 'BedrockBatchInferencePoller',
       start: {
@@ -172,6 +173,8 @@ export class BedrockBatchInferencePollerJob extends sfn.StateMachineFragment {
           reasonField: 'Message',
         },
         cancel: {
+          sdkV3ClientClass: 'BedrockClient',
+          sdkV3Input: { jobIdentifier: 'jobArn' },
           resource: call('stopModelInvocationJob'),
           jobParameters: job,
           retryErrors: BEDROCK_TRANSIENT_ERRORS,

@@ -68,6 +68,7 @@ export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
       timeout: props.timeout,
       resultPath: props.resultPath,
       queryLanguage: props.queryLanguage,
+      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
       stateNamePrefix: id,
       errorPrefix: 'GlueCrawlerPoller',
       start: {
@@ -97,6 +98,7 @@ export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
           outcomeField: 'Crawler.LastCrawl',
         },
         cancel: {
+          sdkV3ClientClass: 'GlueClient',
           resource: call('stopCrawler'),
           jobParameters: { Name: 'crawlerName' },
           retryErrors: GLUE_TRANSIENT_ERRORS,

@@ -80,6 +80,7 @@ export class GlueWorkflowPollerJob extends sfn.StateMachineFragment {
       timeout: props.timeout,
       resultPath: props.resultPath,
       queryLanguage: props.queryLanguage,
+      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
       stateNamePrefix: id,
       errorPrefix: 'GlueWorkflowPoller',
       start: {
@@ -110,6 +111,7 @@ export class GlueWorkflowPollerJob extends sfn.StateMachineFragment {
           outcomeField: 'Run',
         },
         cancel: {
+          sdkV3ClientClass: 'GlueClient',
           resource: call('stopWorkflowRun'),
           jobParameters: job,
           retryErrors: GLUE_TRANSIENT_ERRORS,

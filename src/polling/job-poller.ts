@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { cancelJobsOnExecutionStop, invalid, jsonataObject, jsonataString } from '../private';
 import { FUNCTION_LOOP, GROWTH_PERCENT, HISTORY_LIMIT, LoopCost, maxSupportedSeconds, pollCost, PollPolicy, sdkLoopCost } from './private/interval';
 import { pollSchedule } from './private/schedule';
-import { buildSdkLoop } from './private/sdk-loop';
+import { buildSdkLoop, cancelSdkJobOnExecutionStop } from './private/sdk-loop';
 import {
   DataPath,
   invokeStatement,
@@ -71,6 +71,23 @@ export interface JobPollingBaseOptions {
    * @default - the state machine's query language (the states render for JSONPath or JSONata accordingly)
    */
   readonly queryLanguage?: sfn.QueryLanguage;
+
+  /**
+   * Cancel the job when the execution that started it ends `ABORTED`, `TIMED_OUT` or `FAILED` while
+   * the job runs, as Step Functions does for `.sync` tasks.
+   *
+   * Adds, once per stack, an EventBridge rule on the stopped executions of the state machines that
+   * contain such states and a small Lambda function that reads the execution's history and cancels
+   * what is still running (see the README, "What happens when you stop an execution").
+   *
+   * With an `sdkCheck`, the handler makes the check's cancel call with the service's AWS SDK v3 client, when the
+   * cancel names it (`sdkV3ClientClass`; the four waits of this library do); without one, the job keeps running
+   * (and `true` here warns).
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+   * @default true
+   */
+  readonly cancelJobOnExecutionStop?: boolean;
 }
 
 /**
@@ -86,21 +103,6 @@ export interface JobPollingOptions extends JobPollingBaseOptions {
    */
   readonly maxQueueTime?: Duration;
 
-  /**
-   * Cancel the job when the execution that started it ends `ABORTED`, `TIMED_OUT` or `FAILED` while
-   * the job runs, as Step Functions does for `.sync` tasks.
-   *
-   * Adds, once per stack, an EventBridge rule on the stopped executions of the state machines that
-   * contain such states and a small Lambda function that reads the execution's history and cancels
-   * what is still running (see the README, "What happens when you stop an execution").
-   *
-   * Not available with an `sdkCheck` yet (the handler would need each service's cancel call): such pollers leave
-   * their job running when the execution stops, and warn when this is set to `true`.
-   *
-   * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
-   * @default true (function checks); false (SDK checks)
-   */
-  readonly cancelJobOnExecutionStop?: boolean;
 }
 
 /**
@@ -386,9 +388,11 @@ export class JobPoller extends sfn.StateMachineFragment {
       });
       this.parallel = new LanguageParallel(this, 'Parallel', { stateName: prefix, queryLanguage: ql, owner });
       this.parallel.branch(loop.first);
-      if (props.cancelJobOnExecutionStop === true) {
+      if ((props.cancelJobOnExecutionStop ?? true) && props.sdkCheck.cancel?.sdkV3ClientClass) {
+        cancelSdkJobOnExecutionStop(this, { startTask: loop.start, checkTask: loop.check }, props.start, props.sdkCheck);
+      } else if (props.cancelJobOnExecutionStop === true) {
         Annotations.of(this).addWarningV2('cdk-sfn-jobs:cancelOnStopSdkCheck',
-          'cancelJobOnExecutionStop is not available with an sdkCheck yet: the job keeps running when the execution stops.');
+          'cancelJobOnExecutionStop needs sdkCheck.cancel.sdkV3ClientClass: without it the job keeps running when the execution stops.');
       }
       this.startTask = loop.start;
       this.checkTask = loop.check;

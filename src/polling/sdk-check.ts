@@ -63,6 +63,23 @@ export interface JobPollerSdkCancel extends JobPollerSdkCall {
    * @default - none
    */
   readonly endedErrors?: string[];
+
+  /**
+   * The AWS SDK v3 client class of the service (`GlueClient`, from `@aws-sdk/client-glue`), with which the stack's
+   * execution-stopped handler makes this call (`<Action>Command`) when an execution stops while the job runs (see
+   * `cancelJobOnExecutionStop`). The handler is also allowed `policyStatements`.
+   *
+   * @default - the job is not cancelled when the execution stops
+   */
+  readonly sdkV3ClientClass?: string;
+
+  /**
+   * The command's input, with the AWS SDK v3 field names, when they differ from the integration's PascalCase ones:
+   * `{ jobIdentifier: 'jobArn' }` (Bedrock's API is camelCase). Job keys, as in `jobParameters`.
+   *
+   * @default - `jobParameters`
+   */
+  readonly sdkV3Input?: { [key: string]: string };
 }
 
 /**

@@ -105,6 +105,7 @@ export class SageMakerPipelinePollerJob extends sfn.StateMachineFragment {
       timeout: props.timeout,
       resultPath: props.resultPath,
       queryLanguage: props.queryLanguage,
+      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
       stateNamePrefix: id,
       errorPrefix: 'SageMakerPipelinePoller',
       start: {
@@ -135,6 +136,7 @@ export class SageMakerPipelinePollerJob extends sfn.StateMachineFragment {
           reasonField: 'FailureReason',
         },
         cancel: {
+          sdkV3ClientClass: 'SageMakerClient',
           resource: call('stopPipelineExecution'),
           jobParameters: job,
           uuidParameters: ['ClientRequestToken'],

@@ -166,7 +166,9 @@ describe.each(LANGUAGES)('%s', (_label, queryLanguage) => {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: arn })]) },
       });
     }
-    template.resourceCountIs('AWS::Lambda::Function', 0);
+    // no function in the poll: the only one is the stack's execution-stopped handler (cancel on stop)
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('cancels the jobs') });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/"Resource":"\*"/);
   });
 });
@@ -267,4 +269,27 @@ test('a value written for the other query language is refused, not sent as text'
     .toThrow(/Crawl\/Poller: crawlerName must be free of JSONata expressions \(\{% … %\}\) in a JSONPath state/);
   expect(() => build(sfn.QueryLanguage.JSONATA, { crawlerName: sfn.JsonPath.stringAt('$.crawler') }))
     .toThrow(/Crawl\/Poller: crawlerName must be free of JsonPath values in a JSONata state/);
+});
+
+test('stopping the execution stops the crawl: the handler is configured with StopCrawler and allowed it on the crawler only', () => {
+  const { stack } = build(sfn.QueryLanguage.JSON_PATH);
+  const template = Template.fromStack(stack);
+  const handler = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('cancels the jobs') } }))[0] as any;
+  const config = JSON.parse(JSON.stringify(stack.resolve(handler.Properties.Environment.Variables.CANCEL_ON_STOP_CONFIG)));
+  const text = JSON.stringify(config).replace(/\\"/g, '"');
+  expect(text).toContain('"kind":"sdk"');
+  expect(text).toContain('"checkState":"Crawl: Check job"');
+  expect(text).toContain('"command":"StopCrawlerCommand"');
+  expect(text).toContain('"clientClass":"GlueClient"');
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Action: 'glue:StopCrawler',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:us-east-1:123456789012:crawler/sales']] },
+      })]),
+    },
+    Roles: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('ExecutionStopped') })]),
+  });
+  // opted out: no handler
+  expect(Template.fromStack(build(sfn.QueryLanguage.JSON_PATH, { cancelJobOnExecutionStop: false }).stack).findResources('AWS::Lambda::Function')).toEqual({});
 });

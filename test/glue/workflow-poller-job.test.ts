@@ -131,7 +131,9 @@ test.each(LANGUAGES)('IAM (%s): the workflow only, exact for a literal name, its
   const name = queryLanguage === sfn.QueryLanguage.JSONATA ? "{% 'etl-' & $states.input.env %}" : sfn.JsonPath.format('etl-{}', sfn.JsonPath.stringAt('$.env'));
   const dynamic = Template.fromStack(build(queryLanguage, { workflowName: name }).stack);
   dynamic.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'glue:GetWorkflowRun', Resource: arn('etl-*') })]) } });
-  dynamic.resourceCountIs('AWS::Lambda::Function', 0);
+  // no function in the poll: the only one is the stack's execution-stopped handler (cancel on stop)
+  dynamic.resourceCountIs('AWS::Lambda::Function', 1);
+  dynamic.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('cancels the jobs') });
 });
 
 test('invalid props fail at synthesis', () => {

@@ -120,7 +120,9 @@ test.each(LANGUAGES)('IAM (%s): the pipeline (lower-cased) and its executions on
   literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'trainpipeline'));
   literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:DescribePipelineExecution', 'trainpipeline/execution/*'));
   literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StopPipelineExecution', 'trainpipeline/execution/*'));
-  literal.resourceCountIs('AWS::Lambda::Function', 0);
+  // no function in the poll: the only one is the stack's execution-stopped handler (cancel on stop)
+  literal.resourceCountIs('AWS::Lambda::Function', 1);
+  literal.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('cancels the jobs') });
   const name = queryLanguage === sfn.QueryLanguage.JSONATA ? "{% 'Train-' & $states.input.env %}" : sfn.JsonPath.format('Train-{}', sfn.JsonPath.stringAt('$.env'));
   const dynamic = Template.fromStack(build(queryLanguage, { pipelineName: name }).stack);
   dynamic.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'train-*'));

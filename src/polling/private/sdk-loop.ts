@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { isJsonata, jsonataObject, jsonataString } from '../../private';
+import { cancelJobsOnExecutionStop, isJsonata, jsonataObject, jsonataString } from '../../private';
 import type { JobPollerStart } from '../job-poller';
 import type { JobPollerSdkCall, JobPollerSdkCheck } from '../sdk-check';
 import { PollSchedule } from './schedule';
@@ -279,4 +279,45 @@ function intrinsicEscape(text: string): string {
 /** Whether a value is only known at run time. */
 export function isRunTime(value: unknown): boolean {
   return isJsonata(value) || (typeof value === 'string' && sfn.JsonPath.isEncodedJsonPath(value));
+}
+
+/**
+ * Registers an SDK-check poller with the stack's execution-stopped handler, so that stopping an execution cancels its
+ * job with the same call the poller makes at its deadline. The service and command come from the cancel call's
+ * resource (`aws-sdk:<service>:<action>` → `@aws-sdk/client-<service>`, `<Action>Command`).
+ */
+export function cancelSdkJobOnExecutionStop(
+  requestedBy: Construct,
+  poller: { readonly startTask: sfn.State; readonly checkTask: sfn.State },
+  start: JobPollerStart,
+  check: JobPollerSdkCheck,
+): void {
+  const cancel = check.cancel;
+  if (!cancel?.sdkV3ClientClass) return;
+  const m = /aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)$/.exec(cancel.resource);
+  if (!m) return;
+  const withoutService = (error: string) => error.replace(/^[A-Za-z0-9]+\./, '');
+  const cancelState = poller.checkTask.stateId.replace(/Check job$/, 'Cancel job');
+  cancelJobsOnExecutionStop(requestedBy, {
+    kind: 'sdk',
+    state: poller.startTask,
+    resource: start.resource,
+    resultFields: start.resultFields,
+    jobParameters: start.jobParameters ?? {},
+    checkState: poller.checkTask.stateId,
+    statusField: check.status.statusField,
+    runningValues: check.status.runningValues,
+    cancelState,
+    cancelEndedErrors: cancel.endedErrors ?? [],
+    cancel: {
+      client: m[1],
+      clientClass: cancel.sdkV3ClientClass,
+      command: `${m[2][0].toUpperCase()}${m[2].slice(1)}Command`,
+      input: cancel.sdkV3Input ?? cancel.jobParameters ?? {},
+      uuidFields: cancel.uuidParameters ?? [],
+      // SDK v3 exception names; Step Functions adds `Exception` where the service's name has none.
+      endedErrors: (cancel.endedErrors ?? []).flatMap((e) => [withoutService(e), withoutService(e).replace(/Exception$/, '')]),
+    },
+    statements: cancel.policyStatements ?? [],
+  });
 }
