@@ -18,8 +18,9 @@
  * Each measurement starts after a full garbage collection; the variants alternate within each repetition.
  *
  * Prints JSON and writes it to bench/results/<timestamp>.json. Options: --sizes 1,50,200 --reps 5
- * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,poller (default all three; `executor` is the
- * offline executor's benchmark, bench/executor.ts; `poller` the BatchPollerJob runs in both languages, bench/poller.ts).
+ * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,poller,sdk-poll (default all; `executor` is the
+ * offline executor's benchmark, bench/executor.ts; `poller` the BatchPollerJob runs in both languages, bench/poller.ts;
+ * `sdk-poll` the cost of the SDK-check waits, bench/sdk-poll.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -36,6 +37,7 @@ import { Construct } from 'constructs';
 import { SageMakerCreateProcessingJob } from '../src';
 import { executorBenchmark } from './executor';
 import { pollerBenchmark } from './poller';
+import { sdkPollBenchmark } from './sdk-poll';
 
 type Variant = 'typed' | 'handwritten' | 'typedDefaultRole' | 'upstreamStyle' | 'upstreamStyleMinimized';
 const ALL_VARIANTS: Variant[] = ['typed', 'handwritten', 'typedDefaultRole', 'upstreamStyle', 'upstreamStyleMinimized'];
@@ -251,11 +253,12 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const suites = (arg('suite') ?? 'synth,executor,poller').split(',');
+  const suites = (arg('suite') ?? 'synth,executor,poller,sdk-poll').split(',');
   const executor = suites.includes('executor') ? await executorBenchmark() : undefined;
   const poller = suites.includes('poller') ? await pollerBenchmark() : undefined;
+  const sdkPoll = suites.includes('sdk-poll') ? sdkPollBenchmark() : undefined;
   if (!suites.includes('synth')) {
-    write({ executor, poller });
+    write({ executor, poller, sdkPoll });
     return;
   }
   const sizes = (arg('sizes') ?? '1,50,200').split(',').map(Number);
@@ -296,6 +299,7 @@ async function main(): Promise<void> {
     results,
     executor,
     poller,
+    sdkPoll,
   };
   write(report);
 }

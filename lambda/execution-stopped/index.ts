@@ -7,7 +7,9 @@
  * ended when the execution stopped, and cancels them:
  * - `BatchPollerJob`: the job id from the `batch:submitJob` task's result → Batch `TerminateJob`;
  * - `EcsCallbackTask`: the task ARNs from the `ecs:runTask.waitForTaskToken` submission → ECS `StopTask`;
- * - any other `JobPoller`: its check function, invoked with `{ action: 'cancel', job, reason: 'ABORTED' }`.
+ * - any other `JobPoller`: its check function, invoked with `{ action: 'cancel', job, reason: 'ABORTED' }`;
+ * - the SDK-check waits (`GlueCrawlerPollerJob`, …): their cancel call (StopCrawler, …), made with the AWS SDK v3
+ *   client of the service, which the Lambda runtime provides (loaded when first needed).
  *
  * A job has ended when its poller's last check reported `SUCCEEDED` or `FAILED`, when the poller's own
  * cancel went through, or (ECS) when the callback arrived. Cancelling is idempotent: a job that has ended
@@ -18,6 +20,7 @@
  * Which states are ours comes from the `CANCEL_ON_STOP_CONFIG` environment variable, written at synthesis
  * (see src/private/abort/): per state machine ARN, the state names and what each one starts.
  */
+import { randomUUID } from 'crypto';
 import { BatchClient, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -29,6 +32,17 @@ const sfn = new SFNClient({});
 const batch = new BatchClient({});
 const ecs = new ECSClient({});
 const lambda = new LambdaClient({});
+/** The SDK-check waits' clients, by service, created when first needed. */
+const sdkClients = new Map<string, any>();
+
+/**
+ * `@aws-sdk/client-<service>`: provided by the Lambda runtime (the AWS SDK v3 stays external to the bundle), loaded
+ * only when a job of that service is to be cancelled.
+ */
+function sdkModule(service: string): Record<string, any> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(`@aws-sdk/client-${service}`);
+}
 
 /** The environment variable with the configuration written at synthesis. */
 export const CONFIG_VARIABLE = 'CANCEL_ON_STOP_CONFIG';
@@ -74,13 +88,46 @@ export type ConfiguredState =
     readonly functionArn: string;
     /** `job.<key>` = the start task's response field `<value>` (as the poller passes it to the function). */
     readonly resultFields: Record<string, string>;
+  }
+  | SdkState;
+
+/** A poller whose check is an AWS SDK call (its start state's name is `name`). */
+export interface SdkState {
+  readonly kind: 'sdk';
+  readonly name: string;
+  readonly machines: number[];
+  /** `job.<key>` = the start response's field `<value>` (a dotted path). */
+  readonly resultFields: Record<string, string>;
+  /** `job.<key>` = the start request's field `<api field>` (`{ Name: 'crawlerName' }`). */
+  readonly jobParameters: Record<string, string>;
+  /** The check state, whose response tells whether the job still runs. */
+  readonly checkState: string;
+  readonly statusField: string;
+  readonly runningValues: string[];
+  /** The poller's own cancel state (a job it cancelled has ended). */
+  readonly cancelState?: string;
+  /** Errors of the poller's cancel state that mean the job had ended (Step Functions names). */
+  readonly cancelEndedErrors: string[];
+  readonly cancel: {
+    /** `@aws-sdk/client-<client>` */
+    readonly client: string;
+    readonly clientClass: string;
+    readonly command: string;
+    /** The command's input field → the job key it takes its value from. */
+    readonly input: Record<string, string>;
+    /** Input fields that get a new UUID. */
+    readonly uuidFields: string[];
+    /** Exception names of the command that mean the job has ended already. */
+    readonly endedErrors: string[];
   };
+}
 
 /** A job found in the history. */
 export type Job =
   | { readonly kind: 'batch'; readonly state: string; readonly jobId: string; ended: boolean }
   | { readonly kind: 'ecs'; readonly state: string; readonly taskArns: string[]; ended: boolean }
-  | { readonly kind: 'poller'; readonly state: string; readonly functionArn: string; job: Record<string, unknown>; ended: boolean };
+  | { readonly kind: 'poller'; readonly state: string; readonly functionArn: string; job: Record<string, unknown>; ended: boolean }
+  | { readonly kind: 'sdk'; readonly state: string; readonly config: SdkState; readonly job: Record<string, unknown>; ended: boolean };
 
 export interface Outcome {
   readonly executionArn: string;
@@ -173,10 +220,13 @@ export function readConfig(): Config {
   }
   if (!isObject(config) || !Array.isArray(config.machines) || !Array.isArray(config.states)) return bad('must hold machines and states');
   for (const s of config.states as unknown[]) {
-    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.machines) || !['batch', 'ecs', 'poller'].includes(s.kind)) {
+    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.machines) || !['batch', 'ecs', 'poller', 'sdk'].includes(s.kind)) {
       return bad(`has an invalid state: ${preview(s)}`);
     }
     if (s.kind === 'poller' && (typeof s.functionArn !== 'string' || !isObject(s.resultFields))) return bad(`has an invalid poller: ${preview(s)}`);
+    if (s.kind === 'sdk' && (typeof s.checkState !== 'string' || !isObject(s.cancel) || typeof s.cancel.command !== 'string' || !/^[a-z0-9-]+$/.test(String(s.cancel.client)))) {
+      return bad(`has an invalid SDK poller: ${preview(s)}`);
+    }
   }
   return config as unknown as Config;
 }
@@ -254,6 +304,15 @@ function step(previous: Context, event: HistoryEvent, states: Map<string, Config
     case 'TaskSucceeded': {
       const d = event.taskSucceededEventDetails;
       const output = parseJson(d?.output);
+      const sdkStart = ours.find((s): s is SdkState => s.kind === 'sdk');
+      if (sdkStart) {
+        const request = isObject(previous.scheduled?.parameters) ? previous.scheduled!.parameters as Record<string, unknown> : {};
+        const job = {
+          ...Object.fromEntries(Object.entries(sdkStart.jobParameters).map(([field, key]) => [key, request[field]])),
+          ...Object.fromEntries(Object.entries(sdkStart.resultFields).map(([key, field]) => [key, at(output, field)])),
+        };
+        return started({ kind: 'sdk', state: sdkStart.name, config: sdkStart, job, ended: false });
+      }
       const batchStart = ours.find((s) => s.kind === 'batch');
       if (batchStart && d?.resourceType === 'batch' && d.resource === 'submitJob') {
         if (isObject(output) && typeof output.JobId === 'string') return started({ kind: 'batch', state: batchStart.name, jobId: output.JobId, ended: false });
@@ -266,6 +325,13 @@ function step(previous: Context, event: HistoryEvent, states: Map<string, Config
       }
       const job = previous.job;
       if (!job || job.ended) return previous;
+      if (job.kind === 'sdk') {
+        const status = String(at(output, job.config.statusField));
+        // the poller stopped it itself; or its check saw a status other than a running one: the job ended
+        if (previous.state === job.config.cancelState) job.ended = true;
+        if (previous.state === job.config.checkState && !job.config.runningValues.includes(status)) job.ended = true;
+        return previous;
+      }
       if (job.kind === 'ecs') {
         if (job.state === previous.state) job.ended = true; // the callback arrived
         return previous;
@@ -284,6 +350,9 @@ function step(previous: Context, event: HistoryEvent, states: Map<string, Config
     }
     case 'TaskFailed': {
       const job = previous.job;
+      // The poller's cancel found the job ended already.
+      if (job?.kind === 'sdk' && previous.state === job.config.cancelState
+        && job.config.cancelEndedErrors.includes(event.taskFailedEventDetails?.error ?? '')) job.ended = true;
       // An ECS callback with SendTaskFailure (or Ecs.TaskStopped: the task has stopped).
       if (job?.kind === 'ecs' && job.state === previous.state && event.taskFailedEventDetails?.resourceType === 'ecs') job.ended = true;
       return previous;
@@ -291,6 +360,11 @@ function step(previous: Context, event: HistoryEvent, states: Map<string, Config
     default:
       return previous;
   }
+}
+
+/** The value at a dotted path of response fields. */
+function at(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), value);
 }
 
 function parseJson(text: string | undefined): unknown {
@@ -335,6 +409,23 @@ async function cancel(job: Job, reason: string, execution: { executionArn: strin
       }
       return result;
     }
+    case 'sdk': {
+      const { cancel: call } = job.config;
+      const module = sdkModule(call.client);
+      const client = sdkClients.get(call.client) ?? new module[call.clientClass]({});
+      sdkClients.set(call.client, client);
+      const input = {
+        ...Object.fromEntries(Object.entries(call.input).map(([field, key]) => [field, job.job[key]])),
+        ...Object.fromEntries(call.uuidFields.map((field) => [field, randomUUID()])),
+      };
+      try {
+        await withThrottleRetry(throttling(call.command), () => client.send(new module[call.command](input)));
+        return 'cancelled';
+      } catch (e) {
+        if (isObject(e) && call.endedErrors.includes(String(e.name))) return 'alreadyFinished';
+        throw e;
+      }
+    }
     case 'poller': {
       const payload = { action: 'cancel', job: job.job, reason: 'ABORTED', execution };
       const response = await withThrottleRetry(throttling('Invoke'), () =>
@@ -359,6 +450,7 @@ function describe(job: Job): Record<string, unknown> {
     case 'batch': return { kind: 'AWS Batch job', state: job.state, jobId: job.jobId };
     case 'ecs': return { kind: 'Amazon ECS task', state: job.state, taskArns: job.taskArns };
     case 'poller': return { kind: 'JobPoller job', state: job.state, job: job.job, functionArn: job.functionArn };
+    case 'sdk': return { kind: `${job.config.cancel.client} job`, state: job.state, job: job.job };
   }
 }
 

@@ -1,1 +1,2 @@
 export * from './job-poller';
+export * from './sdk-check';

@@ -4,7 +4,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { cancelJobsOnExecutionStop, invalid, jsonataObject, jsonataString, required } from '../private';
-import { GROWTH_PERCENT, HISTORY_LIMIT, maxSupportedSeconds, pollCost, PollPolicy } from './private/interval';
+import { FUNCTION_LOOP, GROWTH_PERCENT, HISTORY_LIMIT, LoopCost, maxSupportedSeconds, pollCost, PollPolicy, sdkLoopCost } from './private/interval';
+import { pollSchedule } from './private/schedule';
+import { buildSdkLoop, cancelSdkJobOnExecutionStop } from './private/sdk-loop';
 import {
   DataPath,
   invokeStatement,
@@ -18,12 +20,13 @@ import {
   LanguageWait,
   PerLanguage,
 } from './private/states';
+import { JobPollerSdkCheck } from './sdk-check';
 
 /**
- * How a poller polls, what it gives up on, and where it puts its result. Shared by `JobPoller` and the
- * polling constructs built on it (such as `BatchPollerJob`).
+ * How a poller polls, what it gives up on, and where it puts its result: the options every poller has, including
+ * the ones whose check is an AWS SDK call (such as `GlueCrawlerPollerJob`).
  */
-export interface JobPollingOptions {
+export interface JobPollingBaseOptions {
   /**
    * The first wait between checks, and the shortest.
    *
@@ -53,14 +56,6 @@ export interface JobPollingOptions {
   readonly timeout?: Duration;
 
   /**
-   * Give up on a job that has not started this long after it was submitted (for example a job left in
-   * a queue whose compute environment cannot run it): cancel it, then fail with `<errorPrefix>.JobStuck`.
-   *
-   * @default - no limit on the time a job may wait to start
-   */
-  readonly maxQueueTime?: Duration;
-
-  /**
    * Where the job's result goes in the state's data: `$` replaces the state input, `$.a.b` adds it at
    * that place and keeps the rest of the input. The poller also keeps its working data there while the
    * job runs. A JSONPath reference path of simple names; applies to JSONata state machines too.
@@ -85,10 +80,29 @@ export interface JobPollingOptions {
    * contain such states and a small Lambda function that reads the execution's history and cancels
    * what is still running (see the README, "What happens when you stop an execution").
    *
+   * With an `sdkCheck`, the handler makes the check's cancel call with the service's AWS SDK v3 client, when the
+   * cancel names it (`sdkV3ClientClass`; the four waits of this library do); without one, the job keeps running
+   * (and `true` here warns).
+   *
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
    * @default true
    */
   readonly cancelJobOnExecutionStop?: boolean;
+}
+
+/**
+ * How a poller polls, what it gives up on, and where it puts its result. Shared by `JobPoller` and the
+ * polling constructs built on a check function (such as `BatchPollerJob`).
+ */
+export interface JobPollingOptions extends JobPollingBaseOptions {
+  /**
+   * Give up on a job that has not started this long after it was submitted (for example a job left in
+   * a queue whose compute environment cannot run it): cancel it, then fail with `<errorPrefix>.JobStuck`.
+   *
+   * @default - no limit on the time a job may wait to start
+   */
+  readonly maxQueueTime?: Duration;
+
 }
 
 /**
@@ -110,10 +124,61 @@ export interface JobPollerStart {
   readonly parameters: { [key: string]: any };
 
   /**
-   * The fields of the API response that identify the job, and the names the check function receives
-   * them under: `{ jobId: 'JobId' }` passes the response's `JobId` as `job.jobId`.
+   * The fields of the API response that identify the job, and the names the check receives them under:
+   * `{ jobId: 'JobId' }` passes the response's `JobId` as `job.jobId`. May be empty (`{}`) with an SDK check whose
+   * `jobValues` identify the job (a Glue crawler is known by its name; StartCrawler returns nothing).
    */
   readonly resultFields: { [key: string]: string };
+
+  /**
+   * SDK checks only: values that identify the job but are not in the start's response (such as the name of the
+   * crawler to start), evaluated once against the poller's input before the job starts, and kept as `job.<key>`.
+   * Literals, `JsonPath` tokens or JSONata expressions, per the state machine's query language.
+   *
+   * @default - none
+   */
+  readonly jobValues?: { [key: string]: string };
+
+  /**
+   * SDK checks only: fields of the start request taken from `jobValues`: `{ Name: 'crawlerName' }` sends the job
+   * value `crawlerName` as `Name`.
+   *
+   * @default - none
+   */
+  readonly jobParameters?: { [key: string]: string };
+
+  /**
+   * SDK checks only: fields of the start request that get a new UUID each time the start runs (for example a
+   * `ClientRequestToken`).
+   *
+   * @default - none
+   */
+  readonly uuidParameters?: string[];
+
+  /**
+   * SDK checks only: fields of the start request that get a name unique to each start, `<prefix>-<UUID>`
+   * (`{ JobName: 'nightly' }`); the prefix is checked by the construct that sets it.
+   *
+   * @default - none
+   */
+  readonly uniqueNameParameters?: { [key: string]: string };
+
+  /**
+   * SDK checks only: errors of the start call that mean the job is running already (for example
+   * `Glue.CrawlerRunningException`): the poller then waits for that run. Needs every field the check uses to come
+   * from `jobValues` (`resultFields` empty).
+   *
+   * @default - none: such errors fail the poller
+   */
+  readonly runningErrors?: string[];
+
+  /**
+   * SDK checks only: errors of the start call worth retrying (throttling), as the integration names them. Retried
+   * 6 times, from 2 seconds, backoff rate 2, full jitter.
+   *
+   * @default - none
+   */
+  readonly retryErrors?: string[];
 
   /**
    * The IAM statements the state machine role needs to call the API.
@@ -134,8 +199,20 @@ export interface JobPollerProps extends JobPollingOptions {
 
   /**
    * The function that checks the job and cancels it, following the poll protocol described on `JobPoller`.
+   * Give `checkFunction` or `sdkCheck`.
+   *
+   * @default - `sdkCheck`
    */
-  readonly checkFunction: lambda.IFunction;
+  readonly checkFunction?: lambda.IFunction;
+
+  /**
+   * A check made by the state machine itself, with no function: an AWS SDK call and a status mapping. The poll
+   * policy, the deadline and the cancel are then computed by the state machine (see `JobPoller`). Give
+   * `checkFunction` or `sdkCheck`.
+   *
+   * @default - `checkFunction`
+   */
+  readonly sdkCheck?: JobPollerSdkCheck;
 
   /**
    * The first part of the error names this poller fails with (`<errorPrefix>.JobFailed`, …): letters
@@ -184,6 +261,17 @@ export interface JobPollerProps extends JobPollingOptions {
  * an error). Deadlines are decided by the function from the policy, so it can use the service's own
  * timestamps.
  *
+ * With an `sdkCheck` instead of a check function, no function is involved: the check is an AWS SDK integration call
+ * and a status mapping, and the state machine computes the policy itself. The waits come from a table made at
+ * synthesis with the same policy (JSONPath has no multiplication), indexed by the poll count
+ * (`States.ArrayGetItem` / `States.MathAdd` in the check's ResultSelector, reading the loop's state from a workflow
+ * variable local to the Parallel branch; an array index in the check's JSONata Output); the deadline (`timeout`,
+ * else `maxJobDuration`) is a Choice rule on the elapsed time, the sum of the waits; the cancel is an SDK call too.
+ * Its states: `[Prepare job]`, `Start job`, `[Job already running]`, `Wait`, `Check job`, `Job finished?`,
+ * `Job succeeded`, `Job failed`, `Job failed (no reason)`, `[Cancel job]`, `Job timed out`; its result: `job`,
+ * `status` (the last check's response) and `poll` (`checks`, `elapsedSeconds`); its errors
+ * `<errorPrefix>.JobFailed` and `.JobTimedOut`. Each check costs 3 state transitions and 9 history events.
+ *
  * The loop runs as the single branch of a Parallel state named `<prefix>` whose output is the branch's, so the
  * poller can be caught and retried like a task: `addCatch(handler, { errors: poller.errors })`, `addRetry(...)`,
  * `next(...)`, in either query language. The Parallel costs 1 state transition and 4 history events per run.
@@ -224,9 +312,21 @@ export class JobPoller extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: JobPollerProps) {
     super(scope, id);
-    required(scope, id, props, ['start', 'start.resource', 'start.parameters', 'start.resultFields', 'checkFunction', 'errorPrefix']);
+    required(scope, id, props, ['start', 'start.resource', 'start.parameters', 'start.resultFields', 'errorPrefix']);
 
-    const policy = pollPolicy(this, props);
+    if ((props.checkFunction === undefined) === (props.sdkCheck === undefined)) {
+      invalid(this, 'checkFunction', 'given, either as checkFunction or as sdkCheck (exactly one of them)', props.checkFunction ? 'both' : 'neither');
+    }
+    if (props.sdkCheck && props.maxQueueTime !== undefined) {
+      invalid(this, 'maxQueueTime', 'unset with an sdkCheck (a status mapping does not tell queued from running)', props.maxQueueTime);
+    }
+    if (!props.sdkCheck) {
+      for (const prop of ['jobValues', 'jobParameters', 'uuidParameters', 'uniqueNameParameters', 'runningErrors', 'retryErrors'] as const) {
+        if (props.start[prop] !== undefined) invalid(this, `start.${prop}`, 'unset with a checkFunction (it applies to SDK checks)', props.start[prop]);
+      }
+    }
+    const loopCost = props.sdkCheck ? sdkLoopCost(Object.keys(props.start.jobValues ?? {}).length > 0) : FUNCTION_LOOP;
+    const policy = pollPolicy(this, props, loopCost);
     const prefix = props.stateNamePrefix ?? id;
     if (prefix.length === 0 || prefix.length > 56) {
       invalid(this, 'stateNamePrefix', 'between 1 and 56 characters long (state names are limited to 80)', prefix);
@@ -239,24 +339,70 @@ export class JobPoller extends sfn.StateMachineFragment {
       invalid(this, 'resultPath', 'a JSONPath reference path of simple names such as "$" or "$.job"', props.resultPath);
     }
     const fields = Object.entries(props.start.resultFields);
-    if (fields.length === 0) invalid(this, 'start.resultFields', 'at least one field', props.start.resultFields);
+    const valueKeys = Object.keys(props.start.jobValues ?? {});
+    if (fields.length + valueKeys.length === 0) invalid(this, 'start.resultFields', 'at least one field (or, with an sdkCheck, one of start.jobValues)', props.start.resultFields);
+    for (const key of valueKeys) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || props.start.resultFields[key] !== undefined) {
+        invalid(this, 'start.jobValues', 'keyed by simple names that are not also keys of start.resultFields', key);
+      }
+    }
+    if ((props.start.runningErrors ?? []).length > 0 && fields.length > 0) {
+      invalid(this, 'start.runningErrors', 'used with job values only (start.resultFields empty: a run started by someone else has no start response)', props.start.runningErrors);
+    }
+    const jobKeys = new Set([...valueKeys, ...fields.map(([key]) => key)]);
+    const checkKeys = (prop: string, refs: { [key: string]: string } | undefined, known: Set<string>) => {
+      for (const key of Object.values(refs ?? {})) if (!known.has(key)) invalid(this, prop, `keys of the job (${[...known].join(', ') || 'none'})`, key);
+    };
+    checkKeys('start.jobParameters', props.start.jobParameters, new Set(valueKeys));
+    checkKeys('sdkCheck.call.jobParameters', props.sdkCheck?.call.jobParameters, jobKeys);
+    checkKeys('sdkCheck.cancel.jobParameters', props.sdkCheck?.cancel?.jobParameters, jobKeys);
     for (const [key, field] of fields) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || key === 'poll') {
         invalid(this, 'start.resultFields', 'keyed by simple names other than "poll"', key);
       }
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) invalid(this, 'start.resultFields', 'response field names', field);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(field)) invalid(this, 'start.resultFields', 'response field names (a dotted path for a nested one)', field);
     }
 
     this.jobFailedError = `${props.errorPrefix}.JobFailed`;
     this.jobTimedOutError = `${props.errorPrefix}.JobTimedOut`;
     this.jobStuckError = `${props.errorPrefix}.JobStuck`;
-    this.maxJobDuration = Duration.seconds(maxSupportedSeconds(policy));
+    this.maxJobDuration = Duration.seconds(maxSupportedSeconds(policy, loopCost));
 
     const data = DataPath.parse(this.resultPath);
     const ql = props.queryLanguage;
     const owner = { construct: this, fix: 'the queryLanguage prop of the poller' };
     const name = (suffix: string) => ({ stateName: `${prefix}: ${suffix}`, queryLanguage: ql, owner });
     const jsonataExpr = (expression: string) => `{% ${expression} %}`;
+
+    if (props.sdkCheck) {
+      const loop = buildSdkLoop(this, {
+        start: props.start,
+        check: props.sdkCheck,
+        schedule: pollSchedule(policy),
+        deadlineSeconds: policy.timeoutSeconds ?? maxSupportedSeconds(policy, loopCost),
+        deadlineIsTimeout: policy.timeoutSeconds !== undefined,
+        data,
+        name,
+        variable: `${defaultResultPath(prefix).slice(2)}_poll`,
+        jobFailedError: this.jobFailedError,
+        jobTimedOutError: this.jobTimedOutError,
+      });
+      this.parallel = new LanguageParallel(this, 'Parallel', { stateName: prefix, queryLanguage: ql, owner });
+      this.parallel.branch(loop.first);
+      if ((props.cancelJobOnExecutionStop ?? true) && props.sdkCheck.cancel?.sdkV3ClientClass) {
+        cancelSdkJobOnExecutionStop(this, { startTask: loop.start, checkTask: loop.check }, props.start, props.sdkCheck);
+      } else if (props.cancelJobOnExecutionStop === true) {
+        Annotations.of(this).addWarningV2('cdk-sfn-jobs:cancelOnStopSdkCheck',
+          'cancelJobOnExecutionStop needs sdkCheck.cancel.sdkV3ClientClass: without it the job keeps running when the execution stops.');
+      }
+      this.startTask = loop.start;
+      this.checkTask = loop.check;
+      this.errors = [this.jobFailedError, this.jobTimedOutError];
+      this.startState = this.parallel;
+      this.endStates = [this.parallel];
+      return;
+    }
+    const checkFunction = props.checkFunction!;
 
     // Start: keep the job reference and schedule the first check.
     const firstPoll = { outcome: 'RUNNING', nextPollSeconds: policy.pollIntervalSeconds };
@@ -291,10 +437,10 @@ export class JobPoller extends sfn.StateMachineFragment {
         ...name(suffix),
         resource: lambdaInvokeArn(),
         parameters: {
-          jsonPath: { FunctionName: props.checkFunction.functionArn, Payload: { ...payload, job: sfn.JsonPath.objectAt(data.jsonPath('job')) } },
-          jsonata: { FunctionName: props.checkFunction.functionArn, Payload: { ...payload, job: jsonataExpr(data.jsonata('job')) } },
+          jsonPath: { FunctionName: checkFunction.functionArn, Payload: { ...payload, job: sfn.JsonPath.objectAt(data.jsonPath('job')) } },
+          jsonata: { FunctionName: checkFunction.functionArn, Payload: { ...payload, job: jsonataExpr(data.jsonata('job')) } },
         },
-        policyStatements: [invokeStatement(props.checkFunction)],
+        policyStatements: [invokeStatement(checkFunction)],
         io,
       });
       const jitterStrategy = sfn.JitterType.FULL;
@@ -343,7 +489,7 @@ export class JobPoller extends sfn.StateMachineFragment {
     this.parallel = new LanguageParallel(this, 'Parallel', { stateName: prefix, queryLanguage: ql, owner });
     this.parallel.branch(start);
     if (props.cancelJobOnExecutionStop ?? true) {
-      cancelJobsOnExecutionStop(this, { kind: 'poller', state: start, resource: props.start.resource, checkFunction: props.checkFunction, resultFields: props.start.resultFields });
+      cancelJobsOnExecutionStop(this, { kind: 'poller', state: start, resource: props.start.resource, checkFunction, resultFields: props.start.resultFields });
     }
 
     this.startTask = start;
@@ -397,7 +543,7 @@ function seconds(scope: Construct, prop: string, value: Duration | undefined, fa
   return s;
 }
 
-function pollPolicy(scope: Construct, props: JobPollingOptions): PollPolicy {
+function pollPolicy(scope: Construct, props: JobPollingOptions, loop: LoopCost): PollPolicy {
   const pollIntervalSeconds = seconds(scope, 'pollInterval', props.pollInterval, JobPoller.DEFAULT_POLL_INTERVAL)!;
   // When only a pollInterval longer than the default cap is given, the waits stay at pollInterval.
   const maxPollIntervalSeconds = seconds(scope, 'maxPollInterval', props.maxPollInterval, undefined)
@@ -419,9 +565,9 @@ function pollPolicy(scope: Construct, props: JobPollingOptions): PollPolicy {
   }
   const policy: PollPolicy = { pollIntervalSeconds, maxPollIntervalSeconds, growthPercent: GROWTH_PERCENT, timeoutSeconds, maxQueueSeconds };
   if (timeoutSeconds !== undefined) {
-    const events = pollCost(policy, Number.POSITIVE_INFINITY).events;
+    const events = pollCost(policy, Number.POSITIVE_INFINITY, { loop }).events;
     if (events > HISTORY_LIMIT) {
-      const max = maxSupportedSeconds(policy);
+      const max = maxSupportedSeconds(policy, loop);
       invalid(scope, 'timeout',
         `at most ${Duration.seconds(max).toHumanString()} with maxPollInterval ${Duration.seconds(maxPollIntervalSeconds).toHumanString()} ` +
         `(a longer poll would need ${events} history events; a Standard execution allows ${HISTORY_LIMIT}); raise maxPollInterval or shorten timeout`,

@@ -583,8 +583,13 @@ describe('caught and retried like a task', () => {
 });
 
 describe('missing required props (plain JavaScript / Python callers)', () => {
-  test.each(['checkFunction', 'errorPrefix', 'start'])('%s', (prop) => {
+  test.each(['errorPrefix', 'start'])('%s', (prop) => {
     expect(() => poller(newTestStack(), 'Etl', { [prop]: undefined })).toThrow(new RegExp(`TestStack/Etl: ${prop} must be given \\(required\\); got undefined`));
+  });
+
+  test('checkFunction (or sdkCheck)', () => {
+    expect(() => poller(newTestStack(), 'Etl', { checkFunction: undefined }))
+      .toThrow(/TestStack\/Etl: checkFunction must be given, either as checkFunction or as sdkCheck \(exactly one of them\); got "neither"/);
   });
 
   test('start.resource', () => {

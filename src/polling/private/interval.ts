@@ -76,6 +76,43 @@ export const TRANSITIONS = { parallel: 1, start: 1, poll: 3, result: 1, cancel: 
 /** The hard limit of a Standard execution's event history. */
 export const HISTORY_LIMIT = 25_000;
 
+/** What one check costs, by the kind of loop. */
+export interface LoopCost {
+  /** History events per check. */
+  readonly pollEvents: number;
+  /** State transitions per check. */
+  readonly pollTransitions: number;
+  /** Events of states before the start task (the SDK loop's `Prepare job` Pass, when it has one). */
+  readonly extraStartEvents: number;
+  readonly extraStartTransitions: number;
+}
+
+/** A check function: Wait, Lambda task, Choice. */
+export const FUNCTION_LOOP: LoopCost = { pollEvents: EVENTS.poll, pollTransitions: TRANSITIONS.poll, extraStartEvents: 0, extraStartTransitions: 0 };
+
+/**
+ * An AWS SDK check, in either query language: Wait (2 events), SDK task (5: Entered, Scheduled, Started, Succeeded,
+ * Exited), Choice (2); the task's output (ResultSelector and Assign in JSONPath, Output in JSONata) keeps the poll
+ * count and elapsed time. Its `Prepare job` Pass (when the job has values known before it starts) adds 2 events and
+ * 1 transition once: see {@link sdkLoopCost}.
+ */
+export const SDK_LOOP: LoopCost = {
+  pollEvents: EVENTS.poll, pollTransitions: TRANSITIONS.poll, extraStartEvents: 0, extraStartTransitions: 0,
+};
+
+/** The SDK loop's cost, with or without its `Prepare job` Pass. */
+export function sdkLoopCost(prepare: boolean): LoopCost {
+  return prepare ? { ...SDK_LOOP, extraStartEvents: 2, extraStartTransitions: 1 } : SDK_LOOP;
+}
+
+/** Options of {@link pollCost}. */
+export interface PollCostOptions {
+  /** The loop runs in a Parallel state (default true). */
+  readonly parallel?: boolean;
+  /** What each check costs (default {@link FUNCTION_LOOP}). */
+  readonly loop?: LoopCost;
+}
+
 /** What a run of the poll loop costs, for a job of a given duration. */
 export interface PollCost {
   /** Checks made (= Lambda invocations = loop iterations). */
@@ -96,7 +133,7 @@ export interface PollCost {
  * {@link nextPollSeconds}. The job is assumed to start immediately (no queue time). The poller's loop runs in a
  * Parallel state; `parallel: false` models a loop without one (the hand-written sample it is compared with).
  */
-export function pollCost(policy: PollPolicy, durationSeconds: number, options: { readonly parallel?: boolean } = {}): PollCost {
+export function pollCost(policy: PollPolicy, durationSeconds: number, options: PollCostOptions = {}): PollCost {
   const waits: number[] = [];
   let now = 0;
   let wait = policy.pollIntervalSeconds;
@@ -114,10 +151,12 @@ export function pollCost(policy: PollPolicy, durationSeconds: number, options: {
     ? { events: EVENTS.cancel + EVENTS.fail, transitions: TRANSITIONS.cancel + TRANSITIONS.fail }
     : { events: EVENTS.result, transitions: TRANSITIONS.result };
   const parallel = options.parallel ?? true;
+  const loop = options.loop ?? FUNCTION_LOOP;
   return {
     polls,
-    transitions: (parallel ? TRANSITIONS.parallel : 0) + TRANSITIONS.start + polls * TRANSITIONS.poll + tail.transitions,
-    events: EVENTS.execution + (parallel ? EVENTS.parallel : 0) + EVENTS.start + polls * EVENTS.poll + tail.events,
+    transitions: (parallel ? TRANSITIONS.parallel : 0) + TRANSITIONS.start + loop.extraStartTransitions
+      + polls * loop.pollTransitions + tail.transitions,
+    events: EVENTS.execution + (parallel ? EVENTS.parallel : 0) + EVENTS.start + loop.extraStartEvents + polls * loop.pollEvents + tail.events,
     detectionDelaySeconds: now - end,
     waits,
   };
@@ -127,9 +166,9 @@ export function pollCost(policy: PollPolicy, durationSeconds: number, options: {
  * The longest job (in whole seconds) whose poll loop stays within the event history limit, alone in its
  * execution. Found by bisection on {@link pollCost}; the event count grows monotonically with the duration.
  */
-export function maxSupportedSeconds(policy: PollPolicy): number {
+export function maxSupportedSeconds(policy: PollPolicy, loop: LoopCost = FUNCTION_LOOP): number {
   const open: PollPolicy = { ...policy, timeoutSeconds: undefined, maxQueueSeconds: undefined };
-  const fits = (seconds: number) => pollCost(open, seconds).events <= HISTORY_LIMIT;
+  const fits = (seconds: number) => pollCost(open, seconds, { loop }).events <= HISTORY_LIMIT;
   let low = 1;
   let high = 1;
   while (fits(high)) {

@@ -1,9 +1,9 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { effectiveQueryLanguage, jsonataString, renderForQueryLanguage, renderInStateMachineLanguage } from '../../private';
+import { effectiveQueryLanguage, invalid, jsonataString, renderForQueryLanguage, renderInStateMachineLanguage } from '../../private';
 
 /**
  * States that render per query language at synthesis time.
@@ -75,6 +75,25 @@ function withoutKeys(json: object, keys: readonly string[]): Record<string, unkn
   return copy;
 }
 
+/**
+ * Refuses a user value written for the other query language, which would otherwise reach the API as text: a
+ * `{% … %}` expression in a JSONPath state, a `JsonPath` value in a JSONata one.
+ */
+function checkValueLanguage(owner: IConstruct, language: sfn.QueryLanguage, value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (language === sfn.QueryLanguage.JSON_PATH && /^\s*\{%[\s\S]*%\}\s*$/.test(value)) {
+      invalid(owner, path, 'free of JSONata expressions ({% … %}) in a JSONPath state (it would be sent as text); use JsonPath values', value);
+    }
+    if (language === sfn.QueryLanguage.JSONATA && sfn.JsonPath.isEncodedJsonPath(value)) {
+      invalid(owner, path, 'free of JsonPath values in a JSONata state (it would be sent as text); use a JSONata expression', value);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkValueLanguage(owner, language, item, `${path}[${i}]`));
+  } else if (value !== null && typeof value === 'object' && !Token.isUnresolved(value)) {
+    for (const [key, item] of Object.entries(value)) checkValueLanguage(owner, language, item, path === '' ? key : `${path}.${key}`);
+  }
+}
+
 /** Options shared by the states below. */
 export interface LanguageStateProps {
   readonly stateName: string;
@@ -97,15 +116,22 @@ function inLanguage(
 
 /** A Pass state whose I/O fields depend on the query language. */
 export class LanguagePass extends sfn.Pass {
-  constructor(scope: Construct, id: string, private readonly props: LanguageStateProps, private readonly fields: PerLanguage) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: LanguageStateProps,
+    private readonly fields: PerLanguage,
+    /** User values the state renders, checked against its language. */
+    private readonly userValues?: Record<string, unknown>,
+  ) {
     super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => ({
-      ...super.toStateJson(top),
-      ...pick(this.fields, this.props.queryLanguage, top),
-    }));
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => {
+      if (this.userValues) checkValueLanguage(this.props.owner.construct, effectiveQueryLanguage(this.props.queryLanguage, top), this.userValues, '');
+      return { ...super.toStateJson(top), ...pick(this.fields, this.props.queryLanguage, top) };
+    });
   }
 }
 
@@ -215,10 +241,17 @@ export class LanguageTask extends sfn.TaskStateBase {
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => ({
-      ...super.toStateJson(top),
-      ...pick(this.props.io, this.props.queryLanguage, top),
-    }));
+    return inLanguage(this, this.props, topLevelQueryLanguage, (top) => {
+      // The request's values are rendered (or refused) per language in _renderTask, by the shared renderer.
+      const json = { ...super.toStateJson(top), ...pick(this.props.io, this.props.queryLanguage, top) } as Record<string, any>;
+      if (effectiveQueryLanguage(this.props.queryLanguage, top) === sfn.QueryLanguage.JSONATA && Array.isArray(json.Catch)) {
+        // aws-cdk-lib renders a catcher's ResultPath in JSONata too, where it is not allowed: a catcher given one
+        // (to keep the state input, in JSONPath) passes the state input on instead, without the error.
+        json.Catch = json.Catch.map(({ ResultPath, ...rest }: Record<string, unknown>) =>
+          (ResultPath === undefined ? rest : { ...rest, Output: '{% $states.input %}' }));
+      }
+      return json;
+    });
   }
 
   /** @internal */

@@ -19,7 +19,35 @@ export type JobStarter =
     readonly resource: string;
     readonly checkFunction: lambda.IFunction;
     readonly resultFields: { [key: string]: string };
+  }
+  | SdkJobStarter;
+
+/**
+ * A poller whose check is an AWS SDK call: the handler reads the job from the start's request and response, its end
+ * from the check's response, and cancels it with the service's AWS SDK v3 client (see lambda/execution-stopped).
+ */
+export interface SdkJobStarter {
+  readonly kind: 'sdk';
+  readonly state: sfn.State;
+  readonly resource: string;
+  readonly resultFields: { [key: string]: string };
+  readonly jobParameters: { [key: string]: string };
+  readonly checkState: string;
+  readonly statusField: string;
+  readonly runningValues: string[];
+  readonly cancelState?: string;
+  readonly cancelEndedErrors: string[];
+  readonly cancel: {
+    readonly client: string;
+    readonly clientClass: string;
+    readonly command: string;
+    readonly input: { [field: string]: string };
+    readonly uuidFields: string[];
+    readonly endedErrors: string[];
   };
+  /** The handler's permission to cancel. */
+  readonly statements: iam.PolicyStatement[];
+}
 
 /** The construct id of the per-stack watcher, a direct child of the stack. */
 export const EXECUTION_STOPPED_ID = 'CdkSfnJobsExecutionStopped';
@@ -178,6 +206,10 @@ function handlerConfig(arns: string[], machines: Map<sfn.CfnStateMachine, JobSta
   });
   const states = [...entries].map(([starter, indexes]) => {
     const base = { kind: starter.kind, name: starter.state.stateId, machines: indexes };
+    if (starter.kind === 'sdk') {
+      const { state: _state, resource: _resource, statements: _statements, kind: _kind, ...rest } = starter;
+      return { ...base, ...rest };
+    }
     return starter.kind === 'poller'
       ? { ...base, functionArn: starter.checkFunction.functionArn, resultFields: starter.resultFields }
       : base;
@@ -221,6 +253,8 @@ function cancelStatements(stack: Stack, starters: JobStarter[]): iam.PolicyState
       conditions: { ArnEquals: { 'ecs:cluster': clusters.map((c) => c.clusterArn) } },
     }));
   }
+  // The SDK-check waits: their own cancel statements (the state machine's, as narrow: the crawler, the workflow, …).
+  statements.push(...starters.flatMap((s) => (s.kind === 'sdk' ? s.statements : [])));
   const functions = unique(starters.flatMap((s) => (s.kind === 'poller' ? [s.checkFunction] : [])), (f) => f.functionArn);
   if (functions.length > 0) {
     statements.push(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: functions.map((f) => f.functionArn) }));

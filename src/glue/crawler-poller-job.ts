@@ -1,0 +1,137 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { JobPoller, JobPollingBaseOptions, JobStatusCondition } from '../polling';
+import { checkLength, checkPattern, integrationResourceArn, nameShape, scopedNameArn } from '../private';
+import { GLUE_TRANSIENT_ERRORS } from './private/errors';
+
+/**
+ * Properties of a `GlueCrawlerPollerJob`.
+ */
+export interface GlueCrawlerPollerJobProps extends JobPollingBaseOptions {
+  /**
+   * The name of the crawler to run: a literal (1 to 255 characters on one line), a `JsonPath` value or a JSONata
+   * expression (IAM then allows the crawlers whose names start with the expression's literal start, or all
+   * crawlers of the account and region).
+   *
+   * @see https://docs.aws.amazon.com/glue/latest/webapi/API_StartCrawler.html
+   */
+  readonly crawlerName: string;
+}
+
+/**
+ * Runs an AWS Glue crawler and waits for the crawl to end, with no Lambda function: `glue:startCrawler`, then
+ * `glue:getCrawler` on a growing interval until the crawler is `READY` again; succeeds when the crawl's
+ * `LastCrawl.Status` is `SUCCEEDED`, fails with its `ErrorMessage` otherwise.
+ *
+ * A crawler that is running already (`Glue.CrawlerRunningException`, for example started by its schedule) is
+ * waited for rather than failed: a crawler runs once at a time, so the running crawl is the one that brings the
+ * catalog up to date, and its outcome is the outcome reported. At the deadline (`timeout`) the crawl is stopped
+ * (`glue:stopCrawler`) and the poller fails with `GlueCrawlerPoller.JobTimedOut`.
+ *
+ * The result (at `resultPath`, by default `$.<id>`): `job.crawlerName`, `status` (the last GetCrawler response:
+ * `Crawler.State`, `Crawler.LastCrawl` with `Status`, `ErrorMessage`, `LogGroup`, `LogStream`, `StartTime`…) and
+ * `poll` (`checks`, `elapsedSeconds`).
+ *
+ * @see https://docs.aws.amazon.com/glue/latest/webapi/API_GetCrawler.html
+ */
+export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
+  /** The error when the crawl ends other than `SUCCEEDED` (FAILED, CANCELLED). */
+  public static readonly JOB_FAILED = 'GlueCrawlerPoller.JobFailed';
+  /** The error when the crawl is still running at `timeout` (after it is stopped). */
+  public static readonly JOB_TIMED_OUT = 'GlueCrawlerPoller.JobTimedOut';
+  /** The poller's own failures, for `addCatch(handler, { errors: GlueCrawlerPollerJob.ALL_ERRORS })`. */
+  public static readonly ALL_ERRORS: string[] = [GlueCrawlerPollerJob.JOB_FAILED, GlueCrawlerPollerJob.JOB_TIMED_OUT];
+
+  public readonly startState: sfn.State;
+  public readonly endStates: sfn.INextable[];
+
+  /** The poll loop. */
+  public readonly poller: JobPoller;
+  /** The `glue:startCrawler` task. */
+  public readonly startTask: sfn.TaskStateBase;
+  /** Where the result is placed. */
+  public readonly resultPath: string;
+
+  constructor(scope: Construct, id: string, props: GlueCrawlerPollerJobProps) {
+    super(scope, id);
+    checkLength(this, 'crawlerName', props.crawlerName, 1, 255);
+    checkPattern(this, 'crawlerName', props.crawlerName, /^[^\r\n]*$/, 'a single line of text');
+
+    const crawlerArn = scopedNameArn(this, nameShape(props.crawlerName), { service: 'glue', resource: 'crawler' });
+    const statement = (action: string) => new iam.PolicyStatement({ actions: [`glue:${action}`], resources: [crawlerArn] });
+    const call = (action: string) => integrationResourceArn('aws-sdk:glue', action, sfn.IntegrationPattern.REQUEST_RESPONSE);
+
+    this.poller = new JobPoller(this, 'Poller', {
+      pollInterval: props.pollInterval,
+      maxPollInterval: props.maxPollInterval,
+      timeout: props.timeout,
+      resultPath: props.resultPath,
+      queryLanguage: props.queryLanguage,
+      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
+      stateNamePrefix: id,
+      errorPrefix: 'GlueCrawlerPoller',
+      start: {
+        resource: call('startCrawler'),
+        parameters: {},
+        jobValues: { crawlerName: props.crawlerName },
+        jobParameters: { Name: 'crawlerName' },
+        resultFields: {},
+        runningErrors: ['Glue.CrawlerRunningException'],
+        retryErrors: GLUE_TRANSIENT_ERRORS,
+        policyStatements: [statement('StartCrawler')],
+      },
+      sdkCheck: {
+        jobDescription: 'Glue crawler run',
+        call: {
+          resource: call('getCrawler'),
+          jobParameters: { Name: 'crawlerName' },
+          retryErrors: GLUE_TRANSIENT_ERRORS,
+          policyStatements: [statement('GetCrawler')],
+        },
+        status: {
+          statusField: 'Crawler.State',
+          runningValues: ['RUNNING', 'STOPPING'],
+          succeededValues: ['READY'],
+          successConditions: [JobStatusCondition.stringEquals('Crawler.LastCrawl.Status', 'SUCCEEDED')],
+          reasonField: 'Crawler.LastCrawl.ErrorMessage',
+          outcomeField: 'Crawler.LastCrawl',
+        },
+        cancel: {
+          sdkV3ClientClass: 'GlueClient',
+          resource: call('stopCrawler'),
+          jobParameters: { Name: 'crawlerName' },
+          retryErrors: GLUE_TRANSIENT_ERRORS,
+          endedErrors: ['Glue.CrawlerNotRunningException', 'Glue.CrawlerStoppingException'],
+          policyStatements: [statement('StopCrawler')],
+        },
+      },
+    });
+    this.startTask = this.poller.startTask;
+    this.resultPath = this.poller.resultPath;
+    this.startState = this.poller.startState;
+    this.endStates = this.poller.endStates;
+  }
+
+  /**
+   * Adds a retrier, like `addRetry` on a task: on a matching error the whole poller (the start included) runs
+   * again. Glue throttling is already retried inside.
+   *
+   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
+   */
+  public addRetry(props: sfn.RetryProps = {}): GlueCrawlerPollerJob {
+    this.poller.addRetry(props);
+    return this;
+  }
+
+  /**
+   * Adds a catcher, like `addCatch` on a task: on a matching error the execution continues at `handler`.
+   *
+   * @param handler the state to go to
+   * @param props the catcher: `errors` defaults to all errors (`States.ALL`)
+   */
+  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): GlueCrawlerPollerJob {
+    this.poller.addCatch(handler, props);
+    return this;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './crawler-poller-job';
+export * from './workflow-poller-job';
