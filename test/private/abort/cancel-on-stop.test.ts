@@ -123,7 +123,7 @@ describe('the rule', () => {
     // THEN
     expect(Object.values(functions)).toHaveLength(1);
     const [fn] = Object.values(functions);
-    expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], Runtime: 'nodejs22.x', LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } } });
+    expect(fn.Properties).toMatchObject({ Architectures: ['arm64'], Runtime: expect.stringMatching(/^nodejs(2[2-9]|[3-9][0-9])\.x$/), LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } } });
     expect(handlerConfig(stack)).toEqual({
       machines: [`\${${logicalIdOf(a.node.defaultChild!)}.Arn}`, expect.stringMatching(/^\$\{B[A-F0-9]+\.Arn\}$/)],
       states: [
