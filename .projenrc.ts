@@ -57,6 +57,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
+      // jest's default is one worker fewer than the cores: a single worker on the 2-core machines that run
+      // `npm test` from a fresh clone (and CI). Use every core.
+      maxWorkers: '100%',
     },
   },
   tsconfigDev: {

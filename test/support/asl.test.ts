@@ -169,6 +169,23 @@ describe('validateAsl', () => {
     expect(() => validateAsl(definition)).toThrow(/\$\.States\.Call\.Arguments\.Key\.nested: JSONata expression " \$states\.input\.\( " does not parse/);
   });
 
+  test('judges each definition on its own although asl-validator\'s schemas compile once per file', () => {
+    // GIVEN: schema errors (the shared Ajv instance), path errors and ARN errors (its formats), in turn with valid ones
+    const valid = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
+    const badSchema = { StartAt: 'A', States: { A: { Type: 'Teleport', End: true } } };
+    const badPath = { StartAt: 'A', States: { A: { Type: 'Pass', InputPath: 'not a path', End: true } } };
+    const badArn = { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'not-an-arn', End: true } } };
+
+    // THEN: no error carries over to the next call, and every kind of check still runs after the first
+    expect(() => validateAsl(valid)).not.toThrow();
+    expect(() => validateAsl(badSchema)).toThrow(/Invalid state machine definition/);
+    expect(() => validateAsl(valid)).not.toThrow();
+    expect(() => validateAsl(badPath)).toThrow(/InputPath/);
+    expect(() => validateAsl(valid)).not.toThrow();
+    expect(() => validateAsl(badArn)).toThrow(/Resource/);
+    expect(() => validateAsl(valid)).not.toThrow();
+  });
+
   test('rejects an unterminated JSONata expression', () => {
     const definition = { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: { x: '{% 1 + 1' }, End: true } } };
     expect(() => validateAsl(definition)).toThrow(/\$\.States\.A\.Output\.x: unterminated JSONata expression/);

@@ -9,6 +9,7 @@
  *   const { definition } = renderChainable((scope) => a(scope).next(b(scope)));
  *   expectValidAsl(definition);
  */
+import { dirname } from 'path';
 import { App, CfnElement, Stack, aws_stepfunctions as sfn } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct, IConstruct } from 'constructs';
@@ -184,6 +185,35 @@ type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; chec
 // asl-validator ships no type declarations; it is a CommonJS module exporting one function.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: AslValidator = require('asl-validator');
+compileAslSchemasOnce();
+
+/**
+ * asl-validator 4 builds a new Ajv instance and compiles all its ASL schemas on every call (about 250 ms of CPU
+ * each, hundreds of calls per test file: the largest single cost of `npm test`). Its schemas are constants and we
+ * always pass the same options, so the instance it configures on the first call is exactly the one it would build
+ * again: later constructions get that instance back, with their configuration calls (formats, keywords, which
+ * are the same again) skipped, and the schemas compile once per test file. Validation itself is untouched: each
+ * call still runs `ajv.validate` on its definition and reads that call's `ajv.errors`.
+ */
+function compileAslSchemasOnce(): void {
+  // The ajv that asl-validator itself loads (its own copy, nested in its folder).
+  const ajvPath = require.resolve('ajv', { paths: [dirname(require.resolve('asl-validator'))] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ajvModule: { default: new (...args: any[]) => object } = require(ajvPath);
+  const Ajv = ajvModule.default;
+  const configuration = new Set(['addFormat', 'addKeyword', 'addVocabulary', 'addSchema', 'addMetaSchema']);
+  let shared: object | undefined;
+  function SharedAjv(...args: any[]): object {
+    if (!shared) {
+      shared = new Ajv(...args);
+      return shared;
+    }
+    return new Proxy(shared, {
+      get: (target, key, receiver) => (typeof key === 'string' && configuration.has(key) ? () => receiver : Reflect.get(target, key, receiver)),
+    });
+  }
+  ajvModule.default = SharedAjv as unknown as typeof Ajv;
+}
 
 function aslValidatorProblems(definition: unknown): string[] {
   // asl-validator writes a default QueryLanguage into every state: validate a copy.
