@@ -178,7 +178,10 @@ export function checkProps<T>(scope: IConstruct, id: string, props: T, spec: Rec
     };
     visit(props, name.split('.'), '');
   }
-  for (const [name, value] of Object.entries(props as object)) checkJsonataText(name, value, fail);
+  for (const [name, value] of Object.entries(props as object)) {
+    // A state's Comment is free text that Step Functions never evaluates.
+    if (name !== 'comment') checkJsonataText(name, value, fail);
+  }
   return props;
 }
 
