@@ -83,7 +83,7 @@ export interface JobPollingBaseOptions {
    *
    * With an `sdkCheck`, the handler makes the check's cancel call with the service's AWS SDK v3 client, when the
    * cancel names it (`sdkV3ClientClass`; the four waits of this library do); without one, the job keeps running
-   * (and `true` here warns).
+   * (and synthesis warns, unless this is `false`).
    *
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
    * @default true
