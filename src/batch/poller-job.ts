@@ -6,12 +6,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { JobPoller, JobPollingOptions } from '../polling';
+import { POLLING_PROPS } from '../polling/private/props';
 import {
   bundledHandler,
   cancelJobsOnExecutionStop,
   checkCount,
   checkIntegerRange,
   checkPattern,
+  checkProps,
   integrationResourceArn,
   invalid,
   isJsonata,
@@ -186,6 +188,21 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: BatchPollerJobProps) {
     super(scope, id);
     if (props === undefined || props === null) required(scope, id, props, ['jobQueue or jobQueueArn', 'jobDefinition or jobDefinitionArn']);
+    checkProps(scope, id, props, {
+      jobName: 'string?',
+      jobQueue: 'jobQueue?',
+      jobQueueArn: 'string?',
+      jobDefinition: 'jobDefinition?',
+      jobDefinitionArn: 'string?',
+      containerOverrides: 'object?',
+      parameters: '{string}?',
+      arraySize: 'number?',
+      attempts: 'number?',
+      attemptTimeout: 'duration?',
+      tags: '{string}?',
+      dependsOn: 'object[]?',
+      ...POLLING_PROPS,
+    });
 
     const jobQueueArn = oneOf(this, 'jobQueue', props.jobQueue?.jobQueueArn, 'jobQueueArn', props.jobQueueArn);
     const jobDefinitionArn = oneOf(this, 'jobDefinition', props.jobDefinition?.jobDefinitionArn, 'jobDefinitionArn', props.jobDefinitionArn);

@@ -4,10 +4,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { JobPoller, JobPollingBaseOptions } from '../polling';
+import { POLLING_BASE_PROPS } from '../polling/private/props';
 import {
   checkIntegerRange,
   checkLength,
   checkPattern,
+  checkProps,
   integrationResourceArn,
   invalid,
   isDynamic,
@@ -106,6 +108,15 @@ export class BedrockBatchInferencePollerJob extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: BedrockBatchInferencePollerJobProps) {
     super(scope, id);
+    checkProps(scope, id, props, {
+      modelId: 'string',
+      input: 's3Location',
+      output: 's3Location',
+      role: 'role?',
+      jobName: 'string?',
+      timeoutInHours: 'number?',
+      ...POLLING_BASE_PROPS,
+    });
     checkLength(this, 'modelId', props.modelId, 1, 2048);
     checkPattern(this, 'jobName', props.jobName, /^[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9+\-.]){0,63}$/,
       'letters, digits, hyphens, + and ., starting with a letter or digit');

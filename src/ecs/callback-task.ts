@@ -21,7 +21,9 @@ import {
   passRoleStatement,
   containsExpression,
   renderForQueryLanguage,
-  required,
+  checkHeartbeat,
+  checkProps,
+  TASK_BASE_PROPS,
   toJsonataExpression,
   validatePattern,
   withoutUndefined,
@@ -282,7 +284,8 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
   private boundToGraph = false;
 
   constructor(scope: Construct, id: string, props: EcsCallbackTaskProps) {
-    super(scope, id, required(scope, id, props, ['cluster', 'taskDefinition', 'launchTarget']));
+    super(scope, id, checkProps(scope, id, props, ECS_CALLBACK_TASK_PROPS));
+    checkHeartbeat(this, props);
     this.props = props;
     validatePattern(this, props.integrationPattern ?? sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN, EcsCallbackTask.SUPPORTED_INTEGRATION_PATTERNS);
 
@@ -551,7 +554,12 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
     }
     for (const [name, value] of Object.entries(environment)) this.checkExpressionLanguage(`environment.${name}`, value, jsonata);
     const variables = [
-      ...Object.entries(environment).map(([name, value]) => ({ Name: name, Value: value })),
+      // Each value rendered for the state's language by the shared renderer (a JsonPath value in a JSONata state is
+      // converted where exact, refused by name otherwise), so errors name the variable.
+      ...Object.entries(environment).map(([name, value]) => ({
+        Name: name,
+        Value: renderForQueryLanguage(this, `environment.${name}`, value, jsonata ? sfn.QueryLanguage.JSONATA : sfn.QueryLanguage.JSON_PATH),
+      })),
       { Name: this.tokenEnvironmentName, Value: jsonata ? '{% $states.context.Task.Token %}' : sfn.JsonPath.taskToken },
       { Name: this.inputEnvironmentName, Value: this.renderInput(jsonata) },
     ];
@@ -572,14 +580,17 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
     if (input === undefined) {
       return jsonata ? '{% $string($states.input) %}' : sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'));
     }
-    const value = input.value;
+    let value = input.value;
     if (input.type === sfn.InputType.TEXT) {
       this.checkExpressionLanguage('input', value, jsonata);
+      // A JsonPath value (TaskInput.fromJsonPathAt) in a JSONata state: its JSON text, converted by the shared renderer.
+      if (jsonata && sfn.JsonPath.isEncodedJsonPath(value)) return renderForQueryLanguage(this, 'input', sfn.JsonPath.jsonToString(value), sfn.QueryLanguage.JSONATA);
       if (jsonata && isJsonata(value)) return `{% $string(${jsonataBody(value)}) %}`;
       if (!jsonata && sfn.JsonPath.isEncodedJsonPath(value)) return sfn.JsonPath.jsonToString(value);
       return Stack.of(this).toJsonString(value);
     }
     this.checkExpressionLanguage('input', value, jsonata);
+    if (jsonata) value = renderForQueryLanguage(this, 'input', value, sfn.QueryLanguage.JSONATA);
     if (jsonata && containsJsonata(value)) return `{% $string(${toJsonataExpression(value)}) %}`;
     return Stack.of(this).toJsonString(value);
   }
@@ -595,10 +606,8 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
     const paths = typeof value === 'string'
       ? (sfn.JsonPath.isEncodedJsonPath(value) ? [value] : [])
       : [...sfn.FieldUtils.findReferencedPaths(value as { [key: string]: any }), ...pathTemplateKeys(value)];
-    if (paths.length === 0) return;
-    if (jsonata) {
-      invalid(this, prop, 'a literal or a JSONata expression ({% … %}) in a JSONata state', sfn.FieldUtils.renderObject({ value })?.['value.$'] ?? paths[0]);
-    }
+    // In a JSONata state, JsonPath values are converted (or refused by name) by the shared renderer.
+    if (paths.length === 0 || jsonata) return;
     if (prop === 'input' && typeof value !== 'string') {
       invalid(this, prop, 'a literal object, or one JSONPath (TaskInput.fromJsonPathAt) in a JSONPath state: JSONPath cannot serialize an object built from several paths', `an object referencing ${paths.join(', ')}`);
     }
@@ -620,3 +629,26 @@ function describeDynamic(value: string): string {
     return value;
   }
 }
+
+/** The kinds of the props (see `checkProps`). */
+const ECS_CALLBACK_TASK_PROPS: Record<string, string> = {
+  ...TASK_BASE_PROPS,
+  cluster: 'cluster',
+  taskDefinition: 'taskDefinition',
+  launchTarget: 'launchTarget',
+  container: 'containerDefinition?',
+  subnets: 'subnetSelection?',
+  securityGroups: 'securityGroup[]?',
+  assignPublicIp: 'boolean?',
+  environment: '{string}?',
+  command: 'string[]?',
+  cpu: 'string?',
+  memoryMiB: 'string?',
+  input: 'taskInput?',
+  tokenEnvironmentName: 'string?',
+  inputEnvironmentName: 'string?',
+  propagatedTagSource: 'string?',
+  enableExecuteCommand: 'boolean?',
+  failOnTaskStop: 'boolean?',
+  cancelJobOnExecutionStop: 'boolean?',
+};

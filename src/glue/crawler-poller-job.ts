@@ -2,7 +2,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { JobPoller, JobPollingBaseOptions, JobStatusCondition } from '../polling';
-import { checkLength, checkPattern, integrationResourceArn, nameShape, scopedNameArn } from '../private';
+import { POLLING_BASE_PROPS } from '../polling/private/props';
+import { checkLength, checkPattern, checkProps, integrationResourceArn, nameShape, scopedNameArn } from '../private';
 import { GLUE_TRANSIENT_ERRORS } from './private/errors';
 
 /**
@@ -55,6 +56,7 @@ export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: GlueCrawlerPollerJobProps) {
     super(scope, id);
+    checkProps(scope, id, props, { crawlerName: 'string', ...POLLING_BASE_PROPS });
     checkLength(this, 'crawlerName', props.crawlerName, 1, 255);
     checkPattern(this, 'crawlerName', props.crawlerName, /^[^\r\n]*$/, 'a single line of text');
 

@@ -2,7 +2,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { JobPoller, JobPollingBaseOptions, JobStatusCondition } from '../polling';
-import { checkLength, checkPattern, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArn } from '../private';
+import { POLLING_BASE_PROPS } from '../polling/private/props';
+import { checkLength, checkPattern, checkProps, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArn } from '../private';
 import { GLUE_TRANSIENT_ERRORS } from './private/errors';
 
 /**
@@ -63,6 +64,8 @@ export class GlueWorkflowPollerJob extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: GlueWorkflowPollerJobProps) {
     super(scope, id);
+    // Run properties are strings in the API (a number or an object is refused by Glue when the state runs).
+    checkProps(scope, id, props, { workflowName: 'string', runProperties: '{string}?', ...POLLING_BASE_PROPS });
     checkLength(this, 'workflowName', props.workflowName, 1, 255);
     checkPattern(this, 'workflowName', props.workflowName, /^[^\r\n]*$/, 'a single line of text');
     for (const key of Object.keys(props.runProperties ?? {})) {

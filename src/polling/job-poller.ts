@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { cancelJobsOnExecutionStop, invalid, jsonataObject, jsonataString, required } from '../private';
+import { cancelJobsOnExecutionStop, checkProps, invalid, jsonataObject, jsonataString } from '../private';
+import { JOB_POLLER_PROPS, checkSdkCheck } from './private/checks';
 import { FUNCTION_LOOP, GROWTH_PERCENT, HISTORY_LIMIT, LoopCost, maxSupportedSeconds, pollCost, PollPolicy, sdkLoopCost } from './private/interval';
 import { pollSchedule } from './private/schedule';
 import { buildSdkLoop, cancelSdkJobOnExecutionStop } from './private/sdk-loop';
@@ -82,7 +83,7 @@ export interface JobPollingBaseOptions {
    *
    * With an `sdkCheck`, the handler makes the check's cancel call with the service's AWS SDK v3 client, when the
    * cancel names it (`sdkV3ClientClass`; the four waits of this library do); without one, the job keeps running
-   * (and `true` here warns).
+   * (and synthesis warns, unless this is `false`).
    *
    * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
    * @default true
@@ -312,7 +313,8 @@ export class JobPoller extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: JobPollerProps) {
     super(scope, id);
-    required(scope, id, props, ['start', 'start.resource', 'start.parameters', 'start.resultFields', 'errorPrefix']);
+    checkProps(scope, id, props, JOB_POLLER_PROPS);
+    if (props.sdkCheck) checkSdkCheck(this, props.sdkCheck);
 
     if ((props.checkFunction === undefined) === (props.sdkCheck === undefined)) {
       invalid(this, 'checkFunction', 'given, either as checkFunction or as sdkCheck (exactly one of them)', props.checkFunction ? 'both' : 'neither');
@@ -391,9 +393,11 @@ export class JobPoller extends sfn.StateMachineFragment {
       this.parallel.branch(loop.first);
       if ((props.cancelJobOnExecutionStop ?? true) && props.sdkCheck.cancel?.sdkV3ClientClass) {
         cancelSdkJobOnExecutionStop(this, { startTask: loop.start, checkTask: loop.check }, props.start, props.sdkCheck);
-      } else if (props.cancelJobOnExecutionStop === true) {
+      } else if (props.cancelJobOnExecutionStop !== false) {
+        // Left at its default (true) or set: either way the job cannot be stopped with the execution, so say so.
         Annotations.of(this).addWarningV2('cdk-sfn-jobs:cancelOnStopSdkCheck',
-          'cancelJobOnExecutionStop needs sdkCheck.cancel.sdkV3ClientClass: without it the job keeps running when the execution stops.');
+          'The job will not be stopped when an execution stops: cancelJobOnExecutionStop needs sdkCheck.cancel with sdkV3ClientClass ' +
+          '(the AWS SDK v3 client the stop handler cancels the job with). Give it, or set cancelJobOnExecutionStop: false to acknowledge.');
       }
       this.startTask = loop.start;
       this.checkTask = loop.check;

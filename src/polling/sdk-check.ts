@@ -9,7 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 export interface JobPollerSdkCall {
   /**
    * The integration's resource ARN, such as `arn:aws:states:::aws-sdk:glue:getCrawler` (with the partition as a
-   * token: `` `arn:${Aws.PARTITION}:states:::aws-sdk:glue:getCrawler` ``).
+   * token: `` `arn:${Aws.PARTITION}:states:::aws-sdk:glue:getCrawler` ``): an AWS SDK integration, request-response (no
+   * `.sync` or `.waitForTaskToken` suffix), its action in lower camel case as Step Functions names it (`getCrawler`,
+   * not the API's `GetCrawler`). Checked at synthesis.
    */
   readonly resource: string;
 
@@ -112,16 +114,16 @@ export class JobStatusCondition {
  * (every other value is a failure), and where the reason of a failure is.
  */
 export interface JobStatusMapping {
-  /** The response field with the job's status, a dotted path of response field names: `Run.Status`. */
+  /** The response field with the job's status, a dotted path of response field names: `Run.Status` (no `$.`). */
   readonly statusField: string;
 
-  /** Values of `statusField` while the job runs (the poller checks again). */
+  /** Values of `statusField` while the job runs (the poller checks again): at least one. */
   readonly runningValues: string[];
 
   /**
    * Values of `statusField` that end the job well, when `successConditions` also hold. Any other value (neither
    * running nor succeeded) ends the job as a failure, so a status the service adds later fails rather than polls
-   * forever.
+   * forever. At least one, and none of `runningValues`.
    */
   readonly succeededValues: string[];
 

@@ -31,7 +31,21 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/**
+ * A prop's name as the caller spells it: camelCase in TypeScript and JavaScript; snake_case under the jsii Python
+ * runtime, which sets `JSII_AGENT` to `Python/<version>` in the environment of the node process it starts
+ * (`instanceCount` → `instance_count`, `sdkCheck.call.resource` → `sdk_check.call.resource`). Quoted parts (map
+ * keys) are left as they are.
+ */
+export function propName(prop: string): string {
+  if (!(process.env.JSII_AGENT ?? '').startsWith('Python')) return prop;
+  return prop.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 === 1 ? part : part.replace(
+    /\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b/g,
+    (word) => word.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase(),
+  ))).join('');
+}
+
 /** Throw `<path>: <prop> must be <rule>; got <value>`. */
 export function invalid(scope: IConstruct, prop: string, rule: string, value: unknown): never {
-  throw new CdkSfnJobsError(`${scope.node.path}: ${prop} must be ${rule}; got ${describeValue(value)}`);
+  throw new CdkSfnJobsError(`${scope.node.path}: ${propName(prop)} must be ${rule}; got ${describeValue(value)}`);
 }

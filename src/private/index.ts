@@ -9,3 +9,4 @@ export * from './query-language';
 export * from './validation';
 export * from './abort/cancel-on-stop';
 export * from './values';
+export * from './task-props';

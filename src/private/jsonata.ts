@@ -39,3 +39,22 @@ export function jsonataString(value: string): string {
 export function jsonataObject(fields: Record<string, string>): string {
   return `{${Object.entries(fields).map(([k, v]) => `${jsonataString(k)}: ${v}`).join(', ')}}`;
 }
+
+type JsonataModule = typeof import('jsonata');
+let jsonataModule: JsonataModule | undefined;
+
+/**
+ * The syntax error of a JSONata expression body, or undefined when it parses. The parser is the `jsonata` package
+ * this library ships (bundled), loaded on first use.
+ */
+export function jsonataSyntaxError(body: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jsonataModule ??= require('jsonata') as JsonataModule;
+  try {
+    jsonataModule(body);
+    return undefined;
+  } catch (e) {
+    const err = e as { message?: string; position?: number };
+    return `${err.message ?? String(e)}${err.position !== undefined ? ` (at character ${err.position})` : ''}`;
+  }
+}

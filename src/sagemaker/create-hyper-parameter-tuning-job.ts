@@ -6,13 +6,13 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique, required } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique, checkHeartbeat, checkProps } from '../private/validation';
 import { numberAsString } from '../private/values';
 import { checkEnvironment, checkMinInteger, checkS3Uri, checkTags, renderInstanceType, tagsField } from './private/checks';
 import { JOB_NAME_PATTERN, TUNING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
 import { attachJobNetwork, checkNetworkProps } from './private/network';
-import { SageMakerJobCommonOptions, SageMakerJobNetworkOptions } from './private/options';
+import { SAGEMAKER_COMMON_PROPS, SAGEMAKER_NETWORK_PROPS, SageMakerJobCommonOptions, SageMakerJobNetworkOptions } from './private/options';
 import { FILE, isUnresolved, S3_PREFIX } from './private/refs';
 
 /**
@@ -368,7 +368,8 @@ export class SageMakerCreateHyperParameterTuningJob extends SageMakerJobTask imp
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: SageMakerCreateHyperParameterTuningJobProps) {
-    super(scope, id, required(scope, id, props, ['algorithmSpecification', 'objective', 'parameterRanges', 'outputDataConfig', 'outputDataConfig.s3OutputLocation']), TUNING_JOB, props.hyperParameterTuningJobName);
+    super(scope, id, checkProps(scope, id, props, TUNING_JOB_PROPS), TUNING_JOB, props.hyperParameterTuningJobName);
+    checkHeartbeat(this, props);
     const strategy = props.strategy ?? HyperParameterTuningStrategy.BAYESIAN;
     this.validateProps(props, strategy);
 
@@ -643,3 +644,41 @@ function renderRanges(ranges: HyperParameterRange[]): Record<string, any[]> {
   }
   return rendered;
 }
+
+/** The kinds of the props (see `checkProps`). */
+const TUNING_JOB_PROPS: Record<string, string> = {
+  ...SAGEMAKER_COMMON_PROPS,
+  ...SAGEMAKER_NETWORK_PROPS,
+  'algorithmSpecification': 'object',
+  'algorithmSpecification.trainingImage': 'dockerImage?',
+  'algorithmSpecification.algorithmName': 'string?',
+  'objective': 'instance',
+  'parameterRanges': 'instance[]',
+  'staticHyperParameters': '{string}?',
+  'strategy': 'any?',
+  'hyperbandMinResource': 'number?',
+  'hyperbandMaxResource': 'number?',
+  'maxNumberOfTrainingJobs': 'number?',
+  'maxParallelTrainingJobs': 'number?',
+  'maxTuningRuntime': 'duration?',
+  'earlyStopping': 'boolean?',
+  'warmStartParentJobs': 'string[]?',
+  'warmStartType': 'any?',
+  'inputDataConfig': 'object[]?',
+  'inputDataConfig[].channelName': 'string',
+  'inputDataConfig[].dataSource': 'object',
+  'outputDataConfig': 'object',
+  'outputDataConfig.s3OutputLocation': 's3Location',
+  'outputDataConfig.encryptionKey': 'key?',
+  'resourceConfig': 'object?',
+  'resourceConfig.instanceCount': 'number?',
+  'resourceConfig.instanceType': 'instanceType?',
+  'resourceConfig.volumeSize': 'size?',
+  'resourceConfig.volumeEncryptionKey': 'key?',
+  'stoppingCondition': 'object?',
+  'stoppingCondition.maxRuntime': 'duration?',
+  'stoppingCondition.maxWaitTime': 'duration?',
+  'environment': '{string}?',
+  'hyperParameterTuningJobName': 'string?',
+  'additionalRequestFields': 'object?',
+};

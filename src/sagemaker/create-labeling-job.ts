@@ -7,11 +7,11 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkUnique, required } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkUnique, checkHeartbeat, checkProps } from '../private/validation';
 import { checkArn, checkMinInteger, checkS3Uri, checkTags, tagsField } from './private/checks';
 import { LABELING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
-import { SageMakerJobCommonOptions } from './private/options';
+import { SAGEMAKER_COMMON_PROPS, SageMakerJobCommonOptions } from './private/options';
 import { isUnresolved } from './private/refs';
 
 /**
@@ -377,7 +377,8 @@ export class SageMakerCreateLabelingJob extends SageMakerJobTask implements iam.
   }
 
   constructor(scope: Construct, id: string, props: SageMakerCreateLabelingJobProps) {
-    super(scope, id, required(scope, id, props, ['inputManifest', 'outputLocation', 'labelAttributeName', 'workteamArn', 'taskUi', 'taskTitle', 'taskDescription']), LABELING_JOB, props.labelingJobName);
+    super(scope, id, checkProps(scope, id, props, LABELING_JOB_PROPS), LABELING_JOB, props.labelingJobName);
+    checkHeartbeat(this, props);
     this.validateProps(props);
 
     const jobRole = this._jobRole;
@@ -519,3 +520,38 @@ function renderAutomatedLabeling(config: AutomatedLabelingConfig): Record<string
 function renderPrice(price: PublicWorkforceTaskPrice): Record<string, number> {
   return { Dollars: price.dollars ?? 0, Cents: price.cents ?? 0, TenthFractionsOfACent: price.tenthFractionsOfACent ?? 0 };
 }
+
+/** The kinds of the props (see `checkProps`). */
+const LABELING_JOB_PROPS: Record<string, string> = {
+  ...SAGEMAKER_COMMON_PROPS,
+  'inputManifest': 's3Location',
+  'inputDataLocations': 's3Location[]?',
+  'contentClassifiers': 'any?',
+  'outputLocation': 's3Location',
+  'outputEncryptionKey': 'key?',
+  'labelAttributeName': 'string',
+  'labelCategoryConfig': 's3Location?',
+  'workteamArn': 'string',
+  'taskUi': 'instance',
+  'preHumanTaskFunction': 'instance?',
+  'annotationConsolidationFunction': 'instance?',
+  'taskTitle': 'string',
+  'taskDescription': 'string',
+  'taskKeywords': 'string[]?',
+  'numberOfHumanWorkersPerDataObject': 'number?',
+  'taskTimeLimit': 'duration?',
+  'taskAvailabilityLifetime': 'duration?',
+  'maxConcurrentTaskCount': 'number?',
+  'publicWorkforceTaskPrice': 'object?',
+  'publicWorkforceTaskPrice.dollars': 'number?',
+  'publicWorkforceTaskPrice.cents': 'number?',
+  'publicWorkforceTaskPrice.tenthFractionsOfACent': 'number?',
+  'maxHumanLabeledObjectCount': 'number?',
+  'maxPercentageOfInputDatasetLabeled': 'number?',
+  'automatedLabeling': 'object?',
+  'automatedLabeling.algorithm': 'instance',
+  'automatedLabeling.initialActiveLearningModelArn': 'string?',
+  'automatedLabeling.volumeEncryptionKey': 'key?',
+  'labelingJobName': 'string?',
+  'additionalRequestFields': 'object?',
+};

@@ -7,12 +7,12 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isDynamic } from '../private/expressions';
-import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique, required } from '../private/validation';
+import { checkCount, checkDurationRange, checkIntegerRange, checkLength, checkPattern, checkSizeRange, checkUnique, checkHeartbeat, checkProps } from '../private/validation';
 import { checkEnvironment, checkS3Uri, checkStringList, checkTags, renderInstanceType, tagsField } from './private/checks';
 import { PROCESSING_JOB } from './private/job-kind';
 import { SageMakerJobTask } from './private/job-task';
 import { attachJobNetwork, checkNetworkProps } from './private/network';
-import { SageMakerJobCommonOptions, SageMakerJobNetworkOptions } from './private/options';
+import { SAGEMAKER_COMMON_PROPS, SAGEMAKER_NETWORK_PROPS, SageMakerJobCommonOptions, SageMakerJobNetworkOptions } from './private/options';
 import { FILE, FULLY_REPLICATED, GZIP, isUnresolved, MANIFEST_FILE, PIPE, S3_PREFIX } from './private/refs';
 
 /**
@@ -302,7 +302,8 @@ export class SageMakerCreateProcessingJob extends SageMakerJobTask implements ia
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: SageMakerCreateProcessingJobProps) {
-    super(scope, id, required(scope, id, props, ['image']), PROCESSING_JOB, props.processingJobName);
+    super(scope, id, checkProps(scope, id, props, PROCESSING_JOB_PROPS), PROCESSING_JOB, props.processingJobName);
+    checkHeartbeat(this, props);
     this.validateProps(props);
 
     const jobRole = this._jobRole;
@@ -469,3 +470,34 @@ function renderExperimentConfig(config: ExperimentConfig): Record<string, string
     ...(config.runName !== undefined ? { RunName: config.runName } : {}),
   };
 }
+
+/** The kinds of the props (see `checkProps`). */
+const PROCESSING_JOB_PROPS: Record<string, string> = {
+  ...SAGEMAKER_COMMON_PROPS,
+  ...SAGEMAKER_NETWORK_PROPS,
+  'image': 'dockerImage',
+  'containerEntrypoint': 'string[]?',
+  'containerArguments': 'string[]?',
+  'environment': '{string}?',
+  'processingInputs': 'instance[]?',
+  'processingInputs[].inputName': 'string',
+  'processingInputs[].source': 's3Location',
+  'processingInputs[].localPath': 'string?',
+  'processingOutputs': 'instance[]?',
+  'processingOutputs[].outputName': 'string',
+  'processingOutputs[].destination': 's3Location',
+  'processingOutputs[].localPath': 'string?',
+  'outputEncryptionKey': 'key?',
+  'instanceType': 'instanceType?',
+  'instanceCount': 'number?',
+  'volumeSize': 'size?',
+  'volumeEncryptionKey': 'key?',
+  'maxRuntime': 'duration?',
+  'processingJobName': 'string?',
+  'experimentConfig': 'object?',
+  'experimentConfig.experimentName': 'string?',
+  'experimentConfig.trialName': 'string?',
+  'experimentConfig.trialComponentDisplayName': 'string?',
+  'experimentConfig.runName': 'string?',
+  'additionalRequestFields': 'object?',
+};

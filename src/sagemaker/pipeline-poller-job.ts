@@ -2,7 +2,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { JobPoller, JobPollingBaseOptions } from '../polling';
-import { checkCount, checkLength, checkPattern, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArn, withoutUndefined } from '../private';
+import { POLLING_BASE_PROPS } from '../polling/private/props';
+import { checkCount, checkLength, checkPattern, checkProps, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArn, withoutUndefined } from '../private';
 
 /**
  * Properties of a `SageMakerPipelinePollerJob`.
@@ -77,6 +78,14 @@ export class SageMakerPipelinePollerJob extends sfn.StateMachineFragment {
 
   constructor(scope: Construct, id: string, props: SageMakerPipelinePollerJobProps) {
     super(scope, id);
+    // Parameter values are strings in the API (Parameter.Value; a number or an object is refused when the state runs).
+    checkProps(scope, id, props, {
+      pipelineName: 'string',
+      pipelineParameters: '{string}?',
+      pipelineExecutionDisplayName: 'string?',
+      pipelineExecutionDescription: 'string?',
+      ...POLLING_BASE_PROPS,
+    });
     checkPattern(this, 'pipelineName', props.pipelineName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/,
       'up to 256 letters, digits and hyphens, starting and ending with a letter or digit');
     checkPattern(this, 'pipelineExecutionDisplayName', props.pipelineExecutionDisplayName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$/,

@@ -165,3 +165,29 @@ test.each(MATRIX)('%s, %s: a container that never answers fails with States.Time
   expect(run).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
   expect(run.result.elapsedSeconds).toBe(3600);
 });
+
+test.each(MATRIX)('%s, %s: props written with JsonPath values run the same in either language (converted for JSONata)', async (language, placement) => {
+  // GIVEN one set of props, written with JsonPath values
+  const seen: Array<Record<string, string>> = [];
+  const make = callbackTask({
+    environment: { MODE: sfn.JsonPath.stringAt('$.mode') },
+    input: sfn.TaskInput.fromJsonPathAt('$.job'),
+  });
+
+  // WHEN
+  const run = await runPlaced(make, {
+    language,
+    placement,
+    input: { mode: 'fast', job: { number: 41 } },
+    taskHandler: (invocation) => {
+      const env = environmentOf(invocation.request);
+      seen.push(env);
+      return { result: { answer: JSON.parse(env.TASK_INPUT).number + 1 } };
+    },
+  });
+
+  // THEN the container received the same values in both languages
+  expect(run.status).toBe('SUCCEEDED');
+  expect(run.output).toEqual({ answer: 42 });
+  expect(seen[0]).toMatchObject({ MODE: 'fast', TASK_INPUT: '{"number":41}' });
+});

@@ -739,13 +739,33 @@ describe('validation', () => {
     expect(() => renderChainable(task)).toThrow(/TestStack\/Run: input must be a literal object, or one JSONPath.*; got "an object referencing model.\$: \$.jobs\[1\].jobId"/);
   });
 
-  test('JSONata: JSONPath input or environment', () => {
-    const stack = newTestStack();
-    const task = fargateTask(stack, { queryLanguage: sfn.QueryLanguage.JSONATA, input: sfn.TaskInput.fromJsonPathAt('$.job') });
-    expect(() => renderChainable(task)).toThrow(/TestStack\/Run: input must be a literal or a JSONata expression \(\{% … %\}\) in a JSONata state; got "\$.job"/);
-    const stack2 = newTestStack();
-    const task2 = fargateTask(stack2, { queryLanguage: sfn.QueryLanguage.JSONATA, environment: { X: sfn.JsonPath.stringAt('$.x') } });
-    expect(() => renderChainable(task2)).toThrow(/environment.X must be a literal or a JSONata expression/);
+  test('JSONata: JsonPath input or environment is converted to the same JSONata (one policy with every construct)', () => {
+    // GIVEN
+    const task = fargateTask(newTestStack(), {
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+      input: sfn.TaskInput.fromJsonPathAt('$.job'),
+      environment: { X: sfn.JsonPath.stringAt('$.x'), RUN: sfn.JsonPath.stringAt('$$.Execution.Name') },
+    });
+    // WHEN
+    const state = renderChainable(task).definition.States.Run as any;
+    // THEN
+    expect(state.Arguments.Overrides.ContainerOverrides[0].Environment).toEqual([
+      { Name: 'X', Value: '{% $states.input.x %}' },
+      { Name: 'RUN', Value: '{% $states.context.Execution.Name %}' },
+      { Name: 'TASK_TOKEN', Value: '{% $states.context.Task.Token %}' },
+      { Name: 'TASK_INPUT', Value: '{% $string($states.input.job) %}' },
+    ]);
+    // an object input with JsonPath fields: each converted, the object serialized
+    const task2 = fargateTask(newTestStack(), { queryLanguage: sfn.QueryLanguage.JSONATA, input: sfn.TaskInput.fromObject({ a: sfn.JsonPath.stringAt('$.a'), b: 1 }) });
+    const env2 = (renderChainable(task2).definition.States.Run as any).Arguments.Overrides.ContainerOverrides[0].Environment;
+    expect(env2[env2.length - 1]).toEqual({ Name: 'TASK_INPUT', Value: '{% $string({"a": ($states.input.a), "b": 1}) %}' });
+  });
+
+  test('JSONata: a JsonPath value with no exact JSONata equivalent is refused by name', () => {
+    // GIVEN
+    const task = fargateTask(newTestStack(), { queryLanguage: sfn.QueryLanguage.JSONATA, environment: { X: sfn.JsonPath.stringAt('$.items[*].x') } });
+    // WHEN / THEN
+    expect(() => renderChainable(task)).toThrow(/TestStack\/Run: environment.X must be a literal, a JSONata expression or a plain JsonPath reference/);
   });
 
   test('JSONPath: JSONata in input or environment', () => {

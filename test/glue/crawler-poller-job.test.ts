@@ -264,11 +264,31 @@ test('cdk-nag: no findings', () => {
   expect(nagFindings(stack)).toEqual([]);
 });
 
-test('a value written for the other query language is refused, not sent as text', () => {
+test('a value written for the other query language: JSONata in JSONPath is refused, not sent as text', () => {
+  // GIVEN / WHEN / THEN
   expect(() => build(sfn.QueryLanguage.JSON_PATH, { crawlerName: '{% $states.input.crawler %}' }))
-    .toThrow(/Crawl\/Poller: crawlerName must be free of JSONata expressions \(\{% … %\}\) in a JSONPath state/);
-  expect(() => build(sfn.QueryLanguage.JSONATA, { crawlerName: sfn.JsonPath.stringAt('$.crawler') }))
-    .toThrow(/Crawl\/Poller: crawlerName must be free of JsonPath values in a JSONata state/);
+    .toThrow(/Crawl\/Poller: crawlerName must be a literal or a JsonPath value in a JSONPath state \(JSONata expressions \{% … %\} only work in JSONata states\)/);
+});
+
+test('JSONata: a JsonPath reference is converted to the same JSONata expression (one policy with every construct), and runs', async () => {
+  // GIVEN
+  const { definition, stateMachine } = build(sfn.QueryLanguage.JSONATA, { crawlerName: sfn.JsonPath.stringAt('$.crawler') });
+  // THEN the Prepare state holds the converted expression
+  const prepare = branchStates(definition, 'Crawl')['Crawl: Prepare job'] as any;
+  expect(prepare.Assign).toEqual({ Crawl_poll: { job: { crawlerName: '{% $states.input.crawler %}' } } });
+  // WHEN it runs
+  const crawler = new SimulatedCrawler(5 * 60);
+  const result = await Workflow.fromStateMachine(stateMachine).execute({ taskHandler: crawler.handler, input: { crawler: 'nightly' } });
+  // THEN the crawler named by the input was started and checked
+  expect(result.status).toBe('SUCCEEDED');
+  expect(crawler.calls[0]).toMatchObject({ state: 'Crawl: Start job', request: { Name: 'nightly' } });
+  expect(result.output.Crawl.job).toEqual({ crawlerName: 'nightly' });
+});
+
+test('JSONata: a JsonPath value with no exact JSONata equivalent is refused by name', () => {
+  // GIVEN / WHEN / THEN
+  expect(() => build(sfn.QueryLanguage.JSONATA, { crawlerName: sfn.JsonPath.stringAt('$.crawlers[?(@.on)].name') }))
+    .toThrow(/Crawl\/Poller: crawlerName must be a literal, a JSONata expression or a plain JsonPath reference/);
 });
 
 test('stopping the execution stops the crawl: the handler is configured with StopCrawler and allowed it on the crawler only', () => {

@@ -4,13 +4,16 @@ import {
   CdkSfnJobsError,
   checkCount,
   checkDurationRange,
+  checkHeartbeat,
   checkIntegerRange,
   checkLength,
   checkPattern,
+  checkProps,
   checkSizeRange,
   checkUnique,
   integrationResourceArn,
   isDynamic,
+  propName,
   validatePattern,
 } from '../../src/private';
 
@@ -75,5 +78,94 @@ describe('validation helpers', () => {
     expect(() =>
       validatePattern(s, sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN, [sfn.IntegrationPattern.RUN_JOB, sfn.IntegrationPattern.REQUEST_RESPONSE]),
     ).toThrow(/Stack: integrationPattern must be one of RUN_JOB, REQUEST_RESPONSE; got "WAIT_FOR_TASK_TOKEN"/);
+  });
+});
+
+describe('checkProps: the kinds of props, for callers without type checks', () => {
+  const spec = {
+    'name': 'string',
+    'count': 'number?',
+    'wait': 'duration?',
+    'values': '{string}?',
+    'items': 'instance[]?',
+    'items[].location': 'string',
+    'nested': 'object?',
+    'nested.flag': 'boolean',
+  };
+
+  test('compliant: literals, tokens and JsonPath values of the right kind pass', () => {
+    // GIVEN
+    const s = scope();
+    // WHEN / THEN
+    expect(() => checkProps(s, 'Job', {
+      name: sfn.JsonPath.stringAt('$.name'),
+      count: Token.asNumber({ Ref: 'N' }),
+      wait: Duration.minutes(1),
+      values: { a: 'x', b: '{% $states.input.b %}' },
+      items: [{ location: 'here' }],
+      nested: { flag: true },
+      comment: 'free text, even {% not JSONata %}',
+    }, spec)).not.toThrow();
+  });
+
+  test.each([
+    ['props undefined', undefined, /Stack\/Job: props must be given \(required: name\); got undefined/],
+    ['props a string', 'name', /Stack\/Job: props must be an object \(required: name\); got "name"/],
+    ['a required prop missing', {}, /Stack\/Job: name must be given \(required\); got undefined/],
+    ['a number for a string', { name: 3 }, /Stack\/Job: name must be a string; got 3/],
+    ['a number for a Duration', { name: 'n', wait: 60 }, /wait must be a Duration \(Duration.seconds\(…\), Duration.minutes\(…\), …\); got 60/],
+    ['a map value of the wrong kind', { name: 'n', values: { a: 1 } }, /values.a must be a string; got 1/],
+    ['a list item prop missing', { name: 'n', items: [{ location: 'a' }, {}] }, /items\[1\].location must be given \(required\)/],
+    ['a nested required prop missing', { name: 'n', nested: {} }, /nested.flag must be given \(required\)/],
+    ['an unclosed JSONata expression', { name: '{% $x' }, /name must be a complete JSONata expression, closed with %}; got "{% \$x"/],
+    ['a JSONata syntax error inside a string', { name: 's3://b/{% $states.input. %}' }, /name must be a valid JSONata expression \(.*\); got "s3:\/\/b\/{% \$states.input. %}"/],
+    ['a JSONata syntax error deep in an object', { name: 'n', extra: { a: [{ b: '{% 1 + %}' }] } }, /extra.a\[0\].b must be a valid JSONata expression \(Unexpected end of expression/],
+  ])('non-compliant: %s', (_name, props, message) => {
+    // GIVEN
+    const s = scope();
+    // WHEN / THEN
+    expect(() => checkProps(s, 'Job', props as any, spec)).toThrow(message);
+  });
+});
+
+describe('propName: Python users read Python names', () => {
+  afterEach(() => { delete process.env.JSII_AGENT; });
+
+  test('snake_case under JSII_AGENT=Python/…, quoted keys untouched', () => {
+    // GIVEN the jsii Python runtime's environment
+    process.env.JSII_AGENT = 'Python/3.12.3';
+    // WHEN / THEN
+    expect(propName('instanceCount')).toBe('instance_count');
+    expect(propName('sdkCheck.status.statusField')).toBe('sdk_check.status.status_field');
+    expect(propName('processingInputs[0].inputName')).toBe('processing_inputs[0].input_name');
+    expect(propName('tags key "myKey"')).toBe('tags key "myKey"');
+    expect(() => checkIntegerRange(scope(), 'instanceCount', 0, 1, 100)).toThrow(/Stack: instance_count must be an integer/);
+  });
+
+  test('camelCase otherwise', () => {
+    // GIVEN
+    delete process.env.JSII_AGENT;
+    // WHEN / THEN
+    expect(propName('instanceCount')).toBe('instanceCount');
+  });
+});
+
+describe('checkHeartbeat: HeartbeatSeconds must be smaller than TimeoutSeconds', () => {
+  test.each([
+    [{ heartbeatTimeout: sfn.Timeout.duration(Duration.minutes(5)), taskTimeout: sfn.Timeout.duration(Duration.hours(1)) }, undefined],
+    [{ heartbeat: Duration.minutes(5), timeout: Duration.hours(1) }, undefined],
+    [{ heartbeatTimeout: sfn.Timeout.at('$.hb'), taskTimeout: sfn.Timeout.duration(Duration.hours(1)) }, undefined],
+    [{ heartbeatTimeout: sfn.Timeout.duration(Duration.hours(1)) }, undefined],
+    [{ heartbeatTimeout: sfn.Timeout.duration(Duration.hours(1)), taskTimeout: sfn.Timeout.duration(Duration.hours(1)) },
+      /Stack: heartbeatTimeout must be shorter than taskTimeout \(3600 seconds\): HeartbeatSeconds must be smaller than TimeoutSeconds; got "3600 seconds"/],
+    [{ heartbeat: Duration.hours(2), taskTimeout: sfn.Timeout.duration(Duration.hours(1)) }, /heartbeat must be shorter than taskTimeout/],
+  ])('%j', (props, message) => {
+    // GIVEN
+    const s = scope();
+    // WHEN
+    const check = () => checkHeartbeat(s, props as any);
+    // THEN
+    if (message) expect(check).toThrow(message);
+    else expect(check).not.toThrow();
   });
 });

@@ -61,14 +61,9 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
   // Prepare: evaluate the job values once, against the poller's input, into the loop's variable.
   let prepare: LanguagePass | undefined;
   if (valueKeys.length > 0) {
-    prepare = new LanguagePass(scope, 'Prepare', name('Prepare job'), {
-      jsonPath: {
-        Parameters: { job: sfn.FieldUtils.renderObject(jobValues) },
-        ResultPath: null,
-        Assign: { [`${v}.$`]: '$' },
-      },
-      jsonata: { Assign: { [v]: { job: jobValues } } },
-    }, jobValues);
+    prepare = new LanguagePass(scope, 'Prepare', name('Prepare job'), (language, values) => (language === sfn.QueryLanguage.JSONATA
+      ? { Assign: { [v]: { job: values } } }
+      : { Parameters: { job: sfn.FieldUtils.renderObject(values) }, ResultPath: null, Assign: { [`${v}.$`]: '$' } }), jobValues);
   }
 
   const startParameters = (language: 'jsonPath' | 'jsonata') => ({

@@ -1,9 +1,9 @@
-import { Aws, Token } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { effectiveQueryLanguage, invalid, jsonataString, renderForQueryLanguage, renderInStateMachineLanguage } from '../../private';
+import { effectiveQueryLanguage, jsonataString, renderForQueryLanguage, renderInStateMachineLanguage } from '../../private';
 
 /**
  * States that render per query language at synthesis time.
@@ -75,25 +75,6 @@ function withoutKeys(json: object, keys: readonly string[]): Record<string, unkn
   return copy;
 }
 
-/**
- * Refuses a user value written for the other query language, which would otherwise reach the API as text: a
- * `{% … %}` expression in a JSONPath state, a `JsonPath` value in a JSONata one.
- */
-function checkValueLanguage(owner: IConstruct, language: sfn.QueryLanguage, value: unknown, path: string): void {
-  if (typeof value === 'string') {
-    if (language === sfn.QueryLanguage.JSON_PATH && /^\s*\{%[\s\S]*%\}\s*$/.test(value)) {
-      invalid(owner, path, 'free of JSONata expressions ({% … %}) in a JSONPath state (it would be sent as text); use JsonPath values', value);
-    }
-    if (language === sfn.QueryLanguage.JSONATA && sfn.JsonPath.isEncodedJsonPath(value)) {
-      invalid(owner, path, 'free of JsonPath values in a JSONata state (it would be sent as text); use a JSONata expression', value);
-    }
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkValueLanguage(owner, language, item, `${path}[${i}]`));
-  } else if (value !== null && typeof value === 'object' && !Token.isUnresolved(value)) {
-    for (const [key, item] of Object.entries(value)) checkValueLanguage(owner, language, item, path === '' ? key : `${path}.${key}`);
-  }
-}
-
 /** Options shared by the states below. */
 export interface LanguageStateProps {
   readonly stateName: string;
@@ -114,14 +95,18 @@ function inLanguage(
     { state, queryLanguage: props.queryLanguage, construct: props.owner.construct, fix: props.owner.fix }, top, render);
 }
 
-/** A Pass state whose I/O fields depend on the query language. */
+/**
+ * A Pass state whose I/O fields depend on the query language: given per language, or built from user values rendered
+ * for the state's language by the shared renderer (`renderForQueryLanguage`: a JsonPath value in a JSONata state is
+ * converted where exact and refused by name otherwise; a `{% … %}` expression in a JSONPath state is refused).
+ */
 export class LanguagePass extends sfn.Pass {
   constructor(
     scope: Construct,
     id: string,
     private readonly props: LanguageStateProps,
-    private readonly fields: PerLanguage,
-    /** User values the state renders, checked against its language. */
+    private readonly fields: PerLanguage | ((language: sfn.QueryLanguage, values: Record<string, unknown>) => Record<string, unknown>),
+    /** User values the state renders, named in errors by their keys. */
     private readonly userValues?: Record<string, unknown>,
   ) {
     super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
@@ -129,8 +114,11 @@ export class LanguagePass extends sfn.Pass {
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
     return inLanguage(this, this.props, topLevelQueryLanguage, (top) => {
-      if (this.userValues) checkValueLanguage(this.props.owner.construct, effectiveQueryLanguage(this.props.queryLanguage, top), this.userValues, '');
-      return { ...super.toStateJson(top), ...pick(this.fields, this.props.queryLanguage, top) };
+      const language = effectiveQueryLanguage(this.props.queryLanguage, top);
+      const fields = typeof this.fields === 'function'
+        ? this.fields(language, renderForQueryLanguage(this.props.owner.construct, '', this.userValues ?? {}, language))
+        : pick(this.fields, this.props.queryLanguage, top);
+      return { ...super.toStateJson(top), ...fields };
     });
   }
 }

@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { TASK_BASE_PROPS } from '../../private/task-props';
 
 /**
  * Props every SageMaker job task has. Not part of the public API by name: jsii copies these members into each
@@ -65,3 +66,19 @@ export interface SageMakerJobNetworkOptions {
    */
   readonly enableInterContainerTrafficEncryption?: boolean;
 }
+
+/** The kinds of `SageMakerJobCommonOptions` and of the base props every SageMaker task takes (see `checkProps`). */
+export const SAGEMAKER_COMMON_PROPS: Record<string, string> = {
+  ...TASK_BASE_PROPS,
+  role: 'role?',
+  tags: '{string}?',
+};
+
+/** The kinds of `SageMakerJobNetworkOptions` (see `checkProps`). */
+export const SAGEMAKER_NETWORK_PROPS: Record<string, string> = {
+  vpc: 'vpc?',
+  subnets: 'subnetSelection?',
+  securityGroups: 'securityGroup[]?',
+  enableNetworkIsolation: 'boolean?',
+  enableInterContainerTrafficEncryption: 'boolean?',
+};
