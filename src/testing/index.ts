@@ -186,6 +186,11 @@ export interface StateRecord {
 
 /** The outcome of an execution. */
 export class ExecutionResult {
+  /** @internal */
+  public static _fromData(data: ExecutionResultData): ExecutionResult {
+    return new ExecutionResult(data);
+  }
+
   /** SUCCEEDED, FAILED or TIMED_OUT. */
   public readonly status: string;
   /**
@@ -225,8 +230,7 @@ export class ExecutionResult {
   public readonly unusedMocks: string[];
   private readonly data: ExecutionResultData;
 
-  /** @internal */
-  constructor(data: ExecutionResultData) {
+  private constructor(data: ExecutionResultData) {
     this.status = data.status;
     this.output = data.output;
     this.outputJson = data.status === 'SUCCEEDED' && data.output !== undefined ? JSON.stringify(data.output) : undefined;
@@ -376,6 +380,6 @@ export class Workflow {
       mocks,
       stateMachineName: options.stateMachineName ?? this.stateMachineName,
     }).run();
-    return new ExecutionResult(data);
+    return ExecutionResult._fromData(data);
   }
 }
