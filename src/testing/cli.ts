@@ -15,7 +15,7 @@ import type { OptionNames } from './private/mocks';
 
 const USAGE = `usage: cdk-sfn-jobs run --definition FILE [--input JSON | --input-file FILE]
                         [--state-machine NAME] [--mock-config FILE --test-case NAME [--mock-state-machine NAME]]
-                        [--seed N] [--start-time ISO] [--trace]
+                        [--seed N] [--start-time ISO] [--max-transitions N] [--trace]
        cdk-sfn-jobs --help
 
 Runs a Step Functions state machine offline and prints the result as one JSON object (status, output, error,
@@ -34,6 +34,7 @@ whatever its status; 2 on bad usage, an invalid definition or a mistaken mock co
                              machine's logical id or StateMachineName, or the only one)
   --seed N                   seed of $random, $uuid, States.UUID, task tokens and retry jitter (default 1)
   --start-time ISO           virtual start time (default 2026-01-01T00:00:00Z)
+  --max-transitions N        stop with an error after N state transitions, against endless loops (default 100000)
   --trace                    print each state as it runs (stderr)
   -h, --help                 print this help and exit`;
 
@@ -55,7 +56,7 @@ export interface CliIo {
 class UsageError extends Error {}
 class HelpRequested extends Error {}
 
-const FLAGS = new Set(['definition', 'input', 'input-file', 'state-machine', 'mock-config', 'test-case', 'mock-state-machine', 'seed', 'start-time']);
+const FLAGS = new Set(['definition', 'input', 'input-file', 'state-machine', 'mock-config', 'test-case', 'mock-state-machine', 'seed', 'start-time', 'max-transitions']);
 
 function parseArgs(argv: string[]): Record<string, string | boolean> {
   if (argv.some((a) => a === '--help' || a === '-h') || argv[0] === 'help') throw new HelpRequested();
@@ -128,6 +129,8 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       parseJson(inputJson, `--input-file '${inputFile}'`);
     }
     if (args.seed !== undefined && !Number.isFinite(Number(args.seed))) throw new UsageError(`--seed must be a number; got '${args.seed}'`);
+    const max = args['max-transitions'];
+    if (max !== undefined && !(Number.isInteger(Number(max)) && Number(max) > 0)) throw new UsageError(`--max-transitions must be a positive integer; got '${max}'`);
     if (args['start-time'] !== undefined && Number.isNaN(Date.parse(args['start-time'] as string))) {
       throw new UsageError(`--start-time must be an ISO 8601 timestamp such as 2026-01-01T00:00:00Z; got '${args['start-time']}'`);
     }
@@ -149,12 +152,14 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       stateMachineName: fromTemplate ? undefined : args['state-machine'] as string | undefined,
       seed: args.seed !== undefined ? Number(args.seed) : undefined,
       startTime: args['start-time'] as string | undefined,
+      maxTransitions: args['max-transitions'] !== undefined ? Number(args['max-transitions']) : undefined,
       trace: args.trace === true,
     }, { options: CLI_OPTION_NAMES });
     io.stdout(result.toJson() + '\n');
     return 0;
   } catch (e: any) {
-    io.stderr(`cdk-sfn-jobs: ${e.message}\n`);
+    // the engine's guard names its option; the command line has a flag for it
+    io.stderr(`cdk-sfn-jobs: ${String(e.message).replace(/\bmaxTransitions\b/g, '--max-transitions')}\n`);
     return 2;
   }
 }

@@ -140,6 +140,8 @@ describe('cdk-sfn-jobs run: JSON from files, names, flags in errors', () => {
     [['run', '--definition', 'DEF', '--input-file', 'BADJSON'], /--input-file '.*' is not JSON/],
     [['run', '--definition', 'DEF', '--input', '{}', '--input', '{}'], /--input is given twice/],
     [['run', '--definition', 'DEF', '--start-time', 'yesterday'], /--start-time must be an ISO 8601 timestamp/],
+    [['run', '--definition', 'DEF', '--max-transitions', '0'], /--max-transitions must be a positive integer; got '0'/],
+    [['run', '--definition', 'LOOP', '--max-transitions', '5'], /exceeded --max-transitions \(5\) at state 'B': raise --max-transitions/],
     [['run', '--definition', 'DEF', '--mock-state-machine', 'X'], /--mock-state-machine needs --mock-config/],
     [['run', '--definition', 'DEF', '--mock-config', 'TWO', '--test-case', 'c'], /the mock config has 2 state machines under StateMachines \(A, B\): pick one with --mock-state-machine/],
     [['run', '--definition', 'DEF', '--mock-config', 'TWO', '--test-case', 'c', '--mock-state-machine', 'Nope'], /--mock-state-machine 'Nope': the mock config has no such entry/],
@@ -149,6 +151,7 @@ describe('cdk-sfn-jobs run: JSON from files, names, flags in errors', () => {
   ])('%j: exit 2, the message names the flags', async (argv, message) => {
     const files: Record<string, string> = {
       DEF: tmp('def.json', definition),
+      LOOP: tmp('loop.json', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } }),
       IN: tmp('in.json', {}),
       BADJSON: tmp('bad.json', '{'),
       TWO: tmp('two.json', { StateMachines: { A: { TestCases: {} }, B: { TestCases: {} } }, MockedResponses: {} }),
