@@ -228,7 +228,7 @@ export class ExecutionResult {
    * error: one test case can serve several paths).
    */
   public readonly unusedMocks: string[];
-  private readonly data: ExecutionResultData;
+  private readonly data!: ExecutionResultData;
 
   private constructor(data: ExecutionResultData) {
     this.status = data.status;
@@ -241,7 +241,8 @@ export class ExecutionResult {
     this.historyEvents = data.historyEvents;
     this.states = data.states;
     this.unusedMocks = data.unusedMocks;
-    this.data = data;
+    // not enumerable: JSON.stringify(result) and toEqual see the public fields only
+    Object.defineProperty(this, 'data', { value: data, enumerable: false });
   }
 
   /**

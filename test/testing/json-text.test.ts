@@ -61,3 +61,10 @@ describe('JSON text in and out', () => {
     await expect(Workflow.fromDefinitionJson(definitionJson).execute(options)).rejects.toThrow(message);
   });
 });
+
+test('JSON.stringify(result) shows the public fields once (what toJson() prints, without the indentation)', async () => {
+  const result = await Workflow.fromDefinitionJson('{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}').execute({ input: { a: null } });
+  const plain = JSON.parse(JSON.stringify(result));
+  expect(Object.keys(plain).sort()).toEqual(['elapsedSeconds', 'historyEvents', 'output', 'outputJson', 'stateTransitions', 'states', 'status', 'unusedMocks']);
+  expect(JSON.parse(result.toJson())).toEqual(JSON.parse(JSON.stringify({ ...plain, outputJson: undefined })));
+});
