@@ -15,7 +15,9 @@
 #      each example once, as Python (test/python/check_python_readme.py);
 #      pyright type-checks test/python/examples/*.py (the README's Python
 #      examples) against those bindings;
-#   5. pytest runs test/python/test_bindings.py against them.
+#   5. pytest runs test/python/test_bindings.py against them, and
+#      test/python/test_cli_script.py on the installed `cdk-sfn-jobs` script
+#      (the npm tarball the wheel ships, run as jsii's runtime runs it; needs node).
 #
 # Needs: `npm ci` done (jsii, jsii-pacmak, pyright in node_modules), python3 >= 3.10
 # with a local wheelhouse. Runs `jsii` first when .jsii is missing.
@@ -206,6 +208,6 @@ log "pyright: type-checking ${#examples[@]} example(s)"
 
 # ------------------------------------------------------------------ pytest
 log "pytest: bindings against the jsii stand-in"
-(cd "$ROOT/test/python" && "$VENV/bin/python" -m pytest -q -rs -p no:cacheprovider test_bindings.py)
+(cd "$ROOT/test/python" && "$VENV/bin/python" -m pytest -q -rs -p no:cacheprovider test_bindings.py test_cli_script.py)
 
 log "done in $(elapsed) s"

@@ -6,7 +6,10 @@
  * AWS. JSONata and JSONPath libraries are loaded on the first `execute`, so importing the constructs stays cheap.
  */
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { OptionNames } from './private/mocks';
+import { API_OPTION_NAMES, selectMocks } from './private/mocks';
 import { definitionFromTemplate } from './private/template';
+import type { ExecutionResultData } from './private/types';
 import type { DefinitionInfo } from './private/validate';
 import { validateDefinition } from './private/validate';
 
@@ -14,9 +17,17 @@ import { validateDefinition } from './private/validate';
 export interface ExecuteOptions {
   /**
    * The execution's input.
+   *
+   * From Python, prefer `inputJson`: jsii drops JSON `null` values on their way into the executor
+   * (aws/jsii#3240), so `{"keep": None}` would arrive as `{}`.
    * @default {}
    */
   readonly input?: any;
+  /**
+   * The execution's input as JSON text (instead of `input`). Survives the jsii boundary intact, `null`s included.
+   * @default - `input`
+   */
+  readonly inputJson?: string;
   /**
    * Mocked responses in AWS's Step Functions Local mock-config format (an object or its JSON text).
    * @default - no mocks (every Task state needs `taskHandler`)
@@ -33,10 +44,17 @@ export interface ExecuteOptions {
    */
   readonly testCase?: string;
   /**
-   * The state machine's name: its entry under the mock config's `StateMachines`, and the name in the context object.
-   * @default - the mock config's only state machine; `StateMachine` in the context object
+   * The state machine's name: the name in the context object (`$$.StateMachine.Name`), and the entry under the
+   * mock config's `StateMachines` when it has one of that name.
+   * @default - the template's `StateMachineName` when it is a string (`Workflow.fromTemplate`), else `StateMachine`
    */
   readonly stateMachineName?: string;
+  /**
+   * The entry under the mock config's `StateMachines` to use (exactly this one).
+   * @default - the first of `stateMachineName`, the template's logical id and its `StateMachineName` that the mock
+   * config has; else the mock config's only state machine
+   */
+  readonly mockStateMachine?: string;
   /**
    * Answers Task states that the mock config does not name.
    * @default - none
@@ -167,45 +185,100 @@ export interface StateRecord {
 }
 
 /** The outcome of an execution. */
-export interface ExecutionResult {
+export class ExecutionResult {
+  /** @internal */
+  public static _fromData(data: ExecutionResultData): ExecutionResult {
+    return new ExecutionResult(data);
+  }
+
   /** SUCCEEDED, FAILED or TIMED_OUT. */
-  readonly status: string;
+  public readonly status: string;
   /**
    * The execution's output.
+   *
+   * From Python, prefer `outputJson`: jsii drops JSON `null` values on their way out (aws/jsii#3240).
    * @default - none (the execution did not succeed)
    */
-  readonly output?: any;
+  public readonly output?: any;
+  /**
+   * The execution's output as JSON text, `null`s included.
+   * @default - none (the execution did not succeed)
+   */
+  public readonly outputJson?: string;
   /**
    * The error of a failed or timed-out execution.
    * @default - none
    */
-  readonly error?: string;
+  public readonly error?: string;
   /**
    * The error's cause.
    * @default - none
    */
-  readonly cause?: string;
+  public readonly cause?: string;
   /** Virtual seconds the execution took. */
-  readonly elapsedSeconds: number;
+  public readonly elapsedSeconds: number;
   /** State transitions, as Step Functions counts them for billing (states entered, retries included). */
-  readonly stateTransitions: number;
+  public readonly stateTransitions: number;
   /** History events, as Step Functions records them (a Standard execution holds at most 25,000). */
-  readonly historyEvents: number;
+  public readonly historyEvents: number;
   /** Every state entered, in order. */
-  readonly states: StateRecord[];
+  public readonly states: StateRecord[];
+  /**
+   * Task states that the mock config's test case mocks but that never ran (in Step Functions Local, as here, not an
+   * error: one test case can serve several paths).
+   */
+  public readonly unusedMocks: string[];
+  private readonly data!: ExecutionResultData;
+
+  private constructor(data: ExecutionResultData) {
+    this.status = data.status;
+    this.output = data.output;
+    this.outputJson = data.status === 'SUCCEEDED' && data.output !== undefined ? JSON.stringify(data.output) : undefined;
+    this.error = data.error;
+    this.cause = data.cause;
+    this.elapsedSeconds = data.elapsedSeconds;
+    this.stateTransitions = data.stateTransitions;
+    this.historyEvents = data.historyEvents;
+    this.states = data.states;
+    this.unusedMocks = data.unusedMocks;
+    // not enumerable: JSON.stringify(result) and toEqual see the public fields only
+    Object.defineProperty(this, 'data', { value: data, enumerable: false });
+  }
+
+  /**
+   * The whole result as JSON text (2-space indented): what the `cdk-sfn-jobs run` command prints. From Python,
+   * `json.loads(result.to_json())` keeps every `null` of the output and of the states' inputs and outputs.
+   */
+  public toJson(): string {
+    const { status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, ...rest } = this.data;
+    return JSON.stringify({ status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, ...rest }, null, 2);
+  }
+}
+
+/** How the caller spells options in errors (the CLI passes its flags). */
+interface ExecuteNames {
+  readonly options: OptionNames;
 }
 
 /** A state machine definition that can be executed offline. */
 export class Workflow {
-  /** From an ASL definition: an object or its JSON text. */
+  /** From an ASL definition: an object or its JSON text. From Python, use `fromDefinitionJson`. */
   public static fromDefinition(definition: any): Workflow {
-    let parsed = definition;
-    if (typeof definition === 'string') {
-      try {
-        parsed = JSON.parse(definition);
-      } catch (e: any) {
-        throw new Error(`definition is not JSON: ${e.message}`);
-      }
+    if (typeof definition === 'string') return Workflow.fromDefinitionJson(definition);
+    return new Workflow(definition);
+  }
+
+  /**
+   * From an ASL definition's JSON text. Survives the jsii boundary intact: from Python, a definition passed as a
+   * dict loses its `null` values (aws/jsii#3240) — `"ResultPath": None` vanishes and a different state machine runs.
+   */
+  public static fromDefinitionJson(text: string): Workflow {
+    if (typeof text !== 'string') throw new Error(`definition JSON must be a string; got ${typeof text}`);
+    let parsed: any;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e: any) {
+      throw new Error(`definition is not JSON: ${e.message}`);
     }
     return new Workflow(parsed);
   }
@@ -214,11 +287,19 @@ export class Workflow {
    * From a synthesized CloudFormation template (a `cdk.out` template object, or its JSON text). Intrinsics in
    * the definition become stable placeholders (`${LogicalId}`, `${LogicalId.Attribute}`; partition `aws`,
    * region `us-east-1`, account `123456789012`).
-   * @param logicalId the state machine's logical id; required when the template has several.
+   * @param stateMachine the state machine's logical id or its `StateMachineName`; required when the template has several.
    */
-  public static fromTemplate(template: any, logicalId?: string): Workflow {
-    const parsed = typeof template === 'string' ? JSON.parse(template) : template;
-    return new Workflow(definitionFromTemplate(parsed, logicalId).definition);
+  public static fromTemplate(template: any, stateMachine?: string): Workflow {
+    let parsed = template;
+    if (typeof template === 'string') {
+      try {
+        parsed = JSON.parse(template);
+      } catch (e: any) {
+        throw new Error(`template is not JSON: ${e.message}`);
+      }
+    }
+    const found = definitionFromTemplate(parsed, stateMachine, 'the stateMachine argument (its logical id or StateMachineName)');
+    return new Workflow(found.definition, found.logicalId, found.stateMachineName);
   }
 
   /** From a state machine of a CDK app: synthesizes its stack and reads its definition. */
@@ -233,19 +314,73 @@ export class Workflow {
     return Workflow.fromTemplate(Template.fromStack(stack).toJSON(), stack.getLogicalId(resource));
   }
 
+  /** @internal the CLI: a template's state machine picked with `what` (its flag) in errors. */
+  public static _fromTemplateFor(template: any, stateMachine: string | undefined, what: string): Workflow {
+    const found = definitionFromTemplate(template, stateMachine, what);
+    return new Workflow(found.definition, found.logicalId, found.stateMachineName);
+  }
+
   /** The ASL definition. */
   public readonly definition: any;
+  /**
+   * The state machine's logical id in the template it came from.
+   * @default - none (not from a template)
+   */
+  public readonly logicalId?: string;
+  /**
+   * The template's `StateMachineName` of the state machine, when it is a string.
+   * @default - none
+   */
+  public readonly stateMachineName?: string;
   private readonly info: DefinitionInfo;
 
-  private constructor(definition: any) {
+  private constructor(definition: any, logicalId?: string, stateMachineName?: string) {
     this.info = validateDefinition(definition);
     this.definition = definition;
+    this.logicalId = logicalId;
+    this.stateMachineName = stateMachineName;
+  }
+
+  /** The ASL definition as JSON text (`null`s included, for Python). */
+  public get definitionJson(): string {
+    return JSON.stringify(this.definition);
   }
 
   /** Runs the definition to its end on the virtual clock. */
   public async execute(options: ExecuteOptions = {}): Promise<ExecutionResult> {
+    return this._execute(options, { options: API_OPTION_NAMES });
+  }
+
+  /** @internal `execute`, with errors naming options as the caller spells them. */
+  public async _execute(options: ExecuteOptions, names: ExecuteNames): Promise<ExecutionResult> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Execution } = require('./private/engine') as typeof import('./private/engine');
-    return new Execution(this.definition, this.info, options).run();
+    const o = names.options;
+    if (options.input !== undefined && options.inputJson !== undefined) throw new Error('give input or inputJson, not both');
+    let input = options.input;
+    if (options.inputJson !== undefined) {
+      if (typeof options.inputJson !== 'string') throw new Error(`inputJson must be JSON text; got ${typeof options.inputJson}`);
+      try {
+        input = JSON.parse(options.inputJson);
+      } catch (e: any) {
+        throw new Error(`inputJson is not JSON: ${e.message}`);
+      }
+    }
+    const mocks = selectMocks({
+      config: options.mockConfig,
+      file: options.mockConfigFile,
+      testCase: options.testCase,
+      mockStateMachine: options.mockStateMachine,
+      candidateNames: [options.stateMachineName, this.logicalId, this.stateMachineName],
+      info: this.info,
+      names: o,
+    });
+    const data = await new Execution(this.definition, this.info, {
+      ...options,
+      input,
+      mocks,
+      stateMachineName: options.stateMachineName ?? this.stateMachineName,
+    }).run();
+    return ExecutionResult._fromData(data);
   }
 }

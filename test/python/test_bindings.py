@@ -335,6 +335,30 @@ def test_workflow_execute_is_a_blocking_call() -> None:
         assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
 
 
+def test_workflow_json_text_forms_carry_null() -> None:
+    """jsii drops JSON null from dicts between Python and JavaScript (aws/jsii#3240): the executor's JSON-text forms
+    (``from_definition_json``, ``execute(input_json=...)``, ``output_json``, ``to_json()``) are plain strings, which
+    reach the kernel as they are, ``null`` included."""
+    module = importlib.import_module(module_for(f"{NAME}.testing.Workflow"))
+    definition = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "ResultPath": None, "End": True}}})
+    jsii.kernel.reset()
+    # WHEN
+    workflow = module.Workflow.from_definition_json(definition)
+    workflow.execute(input_json='{"keep": null}')
+    # THEN the kernel received the texts unchanged
+    static = jsii.kernel.calls_of("sinvoke")[-1]
+    assert (static.name, list(static.args)) == ("fromDefinitionJson", [definition])
+    execute = jsii.kernel.calls_of("ainvoke")[-1]
+    assert execute.name == "execute"
+    (options,) = execute.args
+    assert options.input_json == '{"keep": null}'
+    # the result's JSON forms are plain str properties and methods
+    result_type = importlib.import_module(module_for(f"{NAME}.testing.ExecutionResult")).ExecutionResult
+    assert typing.get_type_hints(result_type.output_json.fget)["return"] == typing.Optional[str]
+    assert typing.get_type_hints(result_type.to_json)["return"] is str
+    assert "unused_mocks" in dir(result_type)
+
+
 @pytest.mark.parametrize("submodule", sorted(ASSEMBLY.get("submodules", {})))
 def test_submodule_imports(submodule: str) -> None:
     module = importlib.import_module(module_for(submodule))

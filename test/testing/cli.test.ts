@@ -36,7 +36,7 @@ describe('cdk-sfn-jobs run', () => {
     const ok = await run(['run', '--definition', def, '--input', '{"a":1}', '--mock-config', mocks, '--test-case', 'ok']);
     expect(ok.code).toBe(0);
     const result = JSON.parse(ok.out);
-    expect(Object.keys(result)).toEqual(['status', 'output', 'elapsedSeconds', 'stateTransitions', 'historyEvents', 'states']);
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(['status', 'output', 'elapsedSeconds', 'stateTransitions', 'historyEvents', 'states', 'unusedMocks']));
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { Status: 'SUCCEEDED' }, elapsedSeconds: 60, stateTransitions: 2, historyEvents: 2 + 6 + 2 });
     const failed = await run(['run', '--definition', def, '--mock-config', mocks, '--test-case', 'fails']);
     expect(failed.code).toBe(0);
@@ -55,7 +55,7 @@ describe('cdk-sfn-jobs run', () => {
     expect(JSON.parse(result.out).output).toEqual({ x: 2 });
     const ambiguous = await run(['run', '--definition', template]);
     expect(ambiguous.code).toBe(2);
-    expect(ambiguous.err).toMatch(/give the logical id/);
+    expect(ambiguous.err).toMatch(/the template has 2 AWS::StepFunctions::StateMachine resources \(A, B\): pick one with --state-machine/);
   });
 
   test.each([
@@ -83,6 +83,85 @@ describe('cdk-sfn-jobs run', () => {
     expect(child.status).toBe(0);
     expect(JSON.parse(child.stdout).status).toBe('SUCCEEDED');
     expect(child.stderr).toMatch(/P \(Pass\) entered/);
+  });
+});
+
+describe('cdk-sfn-jobs --help', () => {
+  test.each([[['--help']], [['-h']], [['help']], [['run', '--help']], [['run', '--definition', 'x.json', '-h']]])('%j prints the usage on stdout and exits 0', async (argv) => {
+    const result = await run(argv);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(/^usage: cdk-sfn-jobs run --definition FILE \[--input JSON \| --input-file FILE\]/);
+    expect(result.out).toMatch(/--mock-state-machine NAME/);
+  });
+});
+
+describe('cdk-sfn-jobs run: JSON from files, names, flags in errors', () => {
+  test('--input-file: the input from a file, nulls kept (no shell quoting involved); --flag=value works too', async () => {
+    // GIVEN
+    const def = tmp('def.json', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    const input = tmp('input.json', '{"run":"r1","keep":null}');
+    // WHEN
+    const result = await run(['run', `--definition=${def}`, '--input-file', input]);
+    // THEN
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out).output).toEqual({ run: 'r1', keep: null });
+  });
+
+  test('--state-machine picks by StateMachineName; the mock config entry may be either name, or --mock-state-machine', async () => {
+    // GIVEN a template with two state machines; mocks keyed by StateMachineName and by logical id
+    const template = tmp('t.json', {
+      Resources: {
+        TrainAB12: { Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: 'train', DefinitionString: JSON.stringify(definition) } },
+        Other: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: JSON.stringify(definition) } },
+      },
+    });
+    const mocks = tmp('mocks.json', {
+      StateMachines: { train: { TestCases: { c: { Job: 'Done' } } }, TrainAB12: { TestCases: { c: { Job: 'Fails' } } } },
+      MockedResponses: mockConfig.MockedResponses,
+    });
+    // WHEN
+    const byName = await run(['run', '--definition', template, '--state-machine', 'train', '--mock-config', mocks, '--test-case', 'c']);
+    const picked = await run(['run', '--definition', template, '--state-machine', 'train', '--mock-config', mocks, '--test-case', 'c', '--mock-state-machine', 'train']);
+    // THEN the logical id's entry comes first; --mock-state-machine picks exactly
+    expect(byName.code).toBe(0);
+    expect(JSON.parse(byName.out)).toMatchObject({ status: 'FAILED', error: 'Batch.Failed' });
+    expect(JSON.parse(picked.out)).toMatchObject({ status: 'SUCCEEDED', unusedMocks: [] });
+  });
+
+  test('a call with no mocked response: a result (FAILED), exit 0', async () => {
+    const result = await run(['run', '--definition', tmp('def.json', definition), '--mock-config', tmp('m.json', { StateMachines: { P: { TestCases: { c: {} } } } }), '--test-case', 'c']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  test.each([
+    [['run', '--definition', 'DEF', '--input', '{}', '--input-file', 'IN'], /give --input or --input-file, not both/],
+    [['run', '--definition', 'DEF', '--input-file', '/nonexistent.json'], /--input-file '\/nonexistent.json' cannot be read/],
+    [['run', '--definition', 'DEF', '--input-file', 'BADJSON'], /--input-file '.*' is not JSON/],
+    [['run', '--definition', 'DEF', '--input', '{}', '--input', '{}'], /--input is given twice/],
+    [['run', '--definition', 'DEF', '--start-time', 'yesterday'], /--start-time must be an ISO 8601 timestamp/],
+    [['run', '--definition', 'DEF', '--max-transitions', '0'], /--max-transitions must be a positive integer; got '0'/],
+    [['run', '--definition', 'LOOP', '--max-transitions', '5'], /exceeded --max-transitions \(5\) at state 'B': raise --max-transitions/],
+    [['run', '--definition', 'DEF', '--mock-state-machine', 'X'], /--mock-state-machine needs --mock-config/],
+    [['run', '--definition', 'DEF', '--mock-config', 'TWO', '--test-case', 'c'], /the mock config has 2 state machines under StateMachines \(A, B\): pick one with --mock-state-machine/],
+    [['run', '--definition', 'DEF', '--mock-config', 'TWO', '--test-case', 'c', '--mock-state-machine', 'Nope'], /--mock-state-machine 'Nope': the mock config has no such entry/],
+    [['run', '--definition', 'DEF', '--mock-config', 'TWO', '--test-case', 'c', '--mock-state-machine', 'A'], /state machine 'A' has no test case 'c'/],
+    [['run', '--definition', 'DEF', '--mock-config', 'GHOST', '--test-case', 'c'], /mocks state 'Jb', which the definition does not have \(a typo\?\)/],
+    [['run', '--definition', 'DEF', '--mock-config', 'BADJSON', '--test-case', 'c'], /--mock-config '.*' is not JSON/],
+  ])('%j: exit 2, the message names the flags', async (argv, message) => {
+    const files: Record<string, string> = {
+      DEF: tmp('def.json', definition),
+      LOOP: tmp('loop.json', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } }),
+      IN: tmp('in.json', {}),
+      BADJSON: tmp('bad.json', '{'),
+      TWO: tmp('two.json', { StateMachines: { A: { TestCases: {} }, B: { TestCases: {} } }, MockedResponses: {} }),
+      GHOST: tmp('ghost.json', { StateMachines: { A: { TestCases: { c: { Jb: 'Done' } } } }, MockedResponses: mockConfig.MockedResponses }),
+    };
+    const result = await run(argv.map((a) => files[a] ?? a));
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+    expect(result.err).not.toMatch(/mockConfig|testCase|stateMachineName|mockStateMachine/);
+    expect(result.out).toBe('');
   });
 });
 

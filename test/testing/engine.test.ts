@@ -267,9 +267,7 @@ describe('mocks', () => {
 
   test.each([
     ['an unknown test case', { ...config }, 'Nope', /no test case 'Nope'/],
-    ['an unknown state', { ...config, StateMachines: { P: { TestCases: { c: { Ghost: 'JobDone' } } } } }, 'c', /state 'Ghost'.*not a Task state/],
     ['an unknown response', { ...config, StateMachines: { P: { TestCases: { c: { T: 'Missing' } } } } }, 'c', /'Missing'.*not under MockedResponses/],
-    ['a call beyond the ranges', { ...config, StateMachines: { P: { TestCases: { c: { T: 'JobFails', U: 'JobDone' } } } } }, 'c', /no mocked response for call 1/],
     ['two state machines without a name', { ...config, StateMachines: { A: { TestCases: {} }, B: { TestCases: {} } } }, 'c', /2 state machines/],
   ])('%s is an error', async (_what, mockConfig, testCase, message) => {
     const wf = Workflow.fromDefinition(machine({
@@ -278,20 +276,7 @@ describe('mocks', () => {
     }));
     await expect(wf.execute({ mockConfig, testCase, taskHandler: handler(() => ({ error: 'E' })) })).rejects.toThrow(message);
   });
-
-  test('a mocked state that never ran is an error naming it', async () => {
-    const wf = Workflow.fromDefinition(machine({
-      T: { Type: 'Task', Resource: LAMBDA, Next: 'U' },
-      U: { Type: 'Task', Resource: LAMBDA, End: true },
-    }));
-    const mockConfig = { StateMachines: { P: { TestCases: { c: { T: 'JobFails', U: 'JobDone' } } } }, MockedResponses: responses };
-    await expect(wf.execute({ mockConfig, testCase: 'c' })).rejects.toThrow(/never ran: U/);
-  });
-
-  test('a Task without a mock or handler is an error naming the state', async () => {
-    const wf = Workflow.fromDefinition(machine({ Lonely: { Type: 'Task', Resource: LAMBDA, End: true } }));
-    await expect(wf.execute()).rejects.toThrow(/Task state 'Lonely'/);
-  });
+  // Unused mocks, unknown states and calls without a response: test/testing/mock-config.test.ts
 });
 
 describe('Parallel and Map', () => {

@@ -46,7 +46,8 @@ describe('Workflow.fromTemplate', () => {
     const t = template(JSON.stringify(definition), { Other: { Type: 'AWS::StepFunctions::StateMachine', Properties: { DefinitionString: JSON.stringify(definition) } } });
     expect(() => Workflow.fromTemplate(t)).toThrow(/2 AWS::StepFunctions::StateMachine resources \(Machine, Other\)/);
     expect(Workflow.fromTemplate(t, 'Other').definition).toEqual(definition);
-    expect(() => Workflow.fromTemplate(t, 'Nope')).toThrow(/no AWS::StepFunctions::StateMachine 'Nope'/);
+    expect(() => Workflow.fromTemplate(t)).toThrow(/pick one with the stateMachine argument \(its logical id or StateMachineName\)/);
+    expect(() => Workflow.fromTemplate(t, 'Nope')).toThrow(/no AWS::StepFunctions::StateMachine whose logical id or StateMachineName is 'Nope' \(has: Machine, Other\)/);
     expect(() => Workflow.fromTemplate({ Resources: {} })).toThrow(/0 AWS::StepFunctions::StateMachine/);
   });
 

@@ -1,6 +1,6 @@
 import { ERRORS, StatesError } from './errors';
 import { evaluateExpression, evaluateTemplate, isExpression, JsonataScope } from './jsonata';
-import { loadMockConfig, MockConfigError, TestCaseMocks } from './mocks';
+import { TestCaseMocks, unansweredCall } from './mocks';
 import { SeededRandom } from './random';
 import { ExecutionResultData, RunOptions, StateRecordData, TaskOutcomeData } from './types';
 import { DefinitionInfo } from './validate';
@@ -108,24 +108,14 @@ export class Execution {
   private readonly stateMachineContext: Record<string, any>;
   private readonly trace?: (line: string) => void;
 
-  constructor(private readonly definition: any, info: DefinitionInfo, private readonly options: RunOptions) {
+  constructor(private readonly definition: any, _info: DefinitionInfo, private readonly options: RunOptions) {
     this.random = new SeededRandom(options.seed ?? 1);
     const start = options.startTime ?? DEFAULT_START_TIME;
     this.startMillis = Date.parse(start);
     if (Number.isNaN(this.startMillis)) throw new Error(`startTime must be an ISO 8601 timestamp; got '${start}'`);
     if (definition.TimeoutSeconds !== undefined) this.deadlineMillis = this.startMillis + definition.TimeoutSeconds * 1000;
     this.maxTransitions = options.maxTransitions ?? 100_000;
-    const config = loadMockConfig(options.mockConfig, options.mockConfigFile);
-    if (config !== undefined) {
-      if (!options.testCase) throw new MockConfigError('a mock config needs a testCase');
-      this.mocks = new TestCaseMocks(config, {
-        testCase: options.testCase,
-        stateMachineName: options.stateMachineName,
-        knownStates: info.taskStates,
-      });
-    } else if (options.testCase) {
-      throw new MockConfigError('testCase needs a mockConfig or mockConfigFile');
-    }
+    this.mocks = options.mocks;
     const machineName = options.stateMachineName ?? 'StateMachine';
     const executionName = options.executionName ?? this.random.uuid();
     const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machineName}`;
@@ -166,10 +156,6 @@ export class Execution {
       }
     }
     this.events++; // ExecutionSucceeded / ExecutionFailed / ExecutionTimedOut
-    const unused = this.mocks?.unused() ?? [];
-    if (unused.length > 0) {
-      throw new MockConfigError(`mock config: test case '${this.options.testCase}' mocks state(s) that never ran: ${unused.join(', ')}`);
-    }
     this.trace?.(`[${this.seconds(clock.now)}s] execution ${status}${error ? ` ${error}: ${cause}` : ''}`);
     return {
       status,
@@ -180,6 +166,7 @@ export class Execution {
       stateTransitions: this.transitions,
       historyEvents: this.events,
       states: this.records,
+      unusedMocks: this.mocks?.unused() ?? [],
     };
   }
 
@@ -540,7 +527,7 @@ export class Execution {
         path: frame.path,
       })) ?? {};
     } else {
-      throw new MockConfigError(`Task state '${name}' (${resource}) has no mocked response${this.options.testCase ? ` in test case '${this.options.testCase}'` : ''} and no taskHandler was given`);
+      throw unansweredCall(name, resource, this.mocks?.testCase);
     }
     const duration = outcome.durationSeconds ?? 0;
     if (heartbeat !== undefined && duration > heartbeat && heartbeat < timeout) {

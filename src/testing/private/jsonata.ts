@@ -66,7 +66,7 @@ function stepFunctionsFunctions(scope: JsonataScope): Record<string, any> {
         out.push(v);
         if (out.length > 1000) throw new Error('$range: at most 1000 items');
       }
-      return out;
+      return out.length === 1 ? singleton(out) : out;
     },
     hash(data: unknown, algorithm: unknown) {
       const name = typeof algorithm === 'string' ? HASH_ALGORITHMS[algorithm] : undefined;
@@ -95,6 +95,14 @@ function stepFunctionsFunctions(scope: JsonataScope): Record<string, any> {
       return scope.nowMillis;
     },
   };
+}
+
+/**
+ * A one-item JSONata sequence: JSONata unwraps it to its item wherever the result is used (`$range(5, 5)` is `5`,
+ * `[$range(5, 5)]` is `[5]`), as AWS's `$range` result is.
+ */
+function singleton(items: unknown[]): unknown[] {
+  return Object.defineProperty(items, 'sequence', { value: true });
 }
 
 /** Evaluates one `{% … %}` string. Failures and an undefined result are `States.QueryEvaluationError`s naming the field. */

@@ -30,18 +30,39 @@ function stateMachines(template: any): Record<string, any> {
   return Object.fromEntries(Object.entries<any>(template.Resources).filter(([, r]) => r?.Type === 'AWS::StepFunctions::StateMachine'));
 }
 
-/** The definition of the template's state machine (the one named `logicalId`, or its only one). */
-export function definitionFromTemplate(template: any, logicalId?: string): { definition: any; logicalId: string } {
+/** A state machine resource's `StateMachineName`, when it resolves to a string. */
+function machineName(resource: any): string | undefined {
+  const raw = resource?.Properties?.StateMachineName;
+  if (raw === undefined) return undefined;
+  try {
+    const name = resolve(raw);
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The definition of the template's state machine: the one whose logical id or `StateMachineName` is `name`, or the
+ * template's only one. `what` is how the caller spells the choice in errors (an argument, a CLI flag).
+ */
+export function definitionFromTemplate(template: any, name?: string, what: string = 'the logical id or StateMachineName'):
+{ definition: any; logicalId: string; stateMachineName?: string } {
   const machines = stateMachines(template);
   const ids = Object.keys(machines);
-  let id = logicalId;
+  const describe = () => ids.map((i) => (machineName(machines[i]) !== undefined ? `${i} (StateMachineName ${machineName(machines[i])})` : i)).join(', ') || 'none';
+  let id = name;
   if (id === undefined) {
     if (ids.length !== 1) {
-      throw new TemplateError(`the template has ${ids.length} AWS::StepFunctions::StateMachine resources (${ids.join(', ') || 'none'}): give the logical id of one`);
+      throw new TemplateError(`the template has ${ids.length} AWS::StepFunctions::StateMachine resources (${describe()}): pick one with ${what}`);
     }
     id = ids[0];
   } else if (!machines[id]) {
-    throw new TemplateError(`the template has no AWS::StepFunctions::StateMachine '${id}' (has: ${ids.join(', ') || 'none'})`);
+    const byName = ids.filter((i) => machineName(machines[i]) === name);
+    if (byName.length !== 1) {
+      throw new TemplateError(`the template has no AWS::StepFunctions::StateMachine whose logical id or StateMachineName is '${name}' (has: ${describe()})`);
+    }
+    id = byName[0];
   }
   const props = machines[id].Properties ?? {};
   const substitutions: Record<string, any> = props.DefinitionSubstitutions ?? {};
@@ -63,7 +84,7 @@ export function definitionFromTemplate(template: any, logicalId?: string): { def
     const values = Object.fromEntries(Object.entries(substitutions).map(([k, v]) => [k, String(resolve(v))]));
     definition = JSON.parse(JSON.stringify(definition).replace(/\$\{([^}]+)\}/g, (m, k) => (k in values ? jsonEscape(values[k]) : m)));
   }
-  return { definition, logicalId: id };
+  return { definition, logicalId: id, stateMachineName: machineName(machines[id]) };
 }
 
 function jsonEscape(value: string): string {

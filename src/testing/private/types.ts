@@ -1,3 +1,5 @@
+import type { TestCaseMocks } from './mocks';
+
 /**
  * Internal shapes shared by the executor's modules (the public structs are in ../index.ts and mirror these).
  */
@@ -47,13 +49,14 @@ export interface ExecutionResultData {
   readonly stateTransitions: number;
   readonly historyEvents: number;
   readonly states: StateRecordData[];
+  /** Task states the mock config's test case mocks that never ran. */
+  readonly unusedMocks: string[];
 }
 
 export interface RunOptions {
   readonly input?: any;
-  readonly mockConfig?: any;
-  readonly mockConfigFile?: string;
-  readonly testCase?: string;
+  /** The test case's mocks (selected and checked by the caller: ./mocks selectMocks). */
+  readonly mocks?: TestCaseMocks;
   readonly stateMachineName?: string;
   readonly taskHandler?: TaskHandlerLike;
   readonly seed?: number;

@@ -17,6 +17,8 @@ const LANGUAGES = new Set(['JSONPath', 'JSONata']);
 export interface DefinitionInfo {
   /** Every Task state's name, at any depth. */
   readonly taskStates: Set<string>;
+  /** Every state's name, at any depth (Parallel branches and Map item processors included), with its Type. */
+  readonly stateTypes: Map<string, string>;
 }
 
 export function validateDefinition(definition: any): DefinitionInfo {
@@ -29,7 +31,7 @@ export function validateDefinition(definition: any): DefinitionInfo {
   if (definition.TimeoutSeconds !== undefined && !(Number.isInteger(definition.TimeoutSeconds) && definition.TimeoutSeconds > 0)) {
     throw new DefinitionError(`TimeoutSeconds must be a positive integer; got ${JSON.stringify(definition.TimeoutSeconds)}`);
   }
-  const info: DefinitionInfo = { taskStates: new Set() };
+  const info: DefinitionInfo = { taskStates: new Set(), stateTypes: new Map() };
   const seen = new Set<string>();
   checkMachine(definition, '', definition.QueryLanguage ?? 'JSONPath', info, seen);
   return info;
@@ -57,6 +59,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
     };
     if (state === null || typeof state !== 'object') fail('must be an object');
     if (!TYPES.has(state.Type)) fail(`Type must be one of ${[...TYPES].join(', ')}; got ${JSON.stringify(state.Type)}`);
+    info.stateTypes.set(name, state.Type);
     if (state.QueryLanguage !== undefined) {
       if (!LANGUAGES.has(state.QueryLanguage)) fail(`QueryLanguage must be JSONPath or JSONata; got ${JSON.stringify(state.QueryLanguage)}`);
       if (language === 'JSONata' && state.QueryLanguage === 'JSONPath') fail('QueryLanguage cannot be JSONPath in a JSONata state machine');

@@ -48,10 +48,14 @@ mock_config = {
 mock_file = pathlib.Path(tempfile.mkdtemp()) / "mocks.json"
 mock_file.write_text(json.dumps(mock_config))
 
-result = testing.Workflow.from_definition(definition).execute(
-    input={"name": "train-model"},
+# JSON text in and out: jsii drops None (JSON null) from dicts on their way to and from the executor
+result = testing.Workflow.from_definition_json(json.dumps(definition)).execute(
+    input_json=json.dumps({"name": "train-model"}),
     mock_config_file=str(mock_file),
     test_case="ThrottledThenSucceeds",
 )
+output = json.loads(result.output_json or "null")
 # SUCCEEDED {'name': 'train-model', 'status': 'SUCCEEDED'} after 10 virtual seconds, 2 transitions
-print(result.status, result.output, result.elapsed_seconds, result.state_transitions)
+print(result.status, output, result.elapsed_seconds, result.state_transitions)
+# the whole result (each state's input, output and request, unused mocks), None values kept
+states = json.loads(result.to_json())["states"]

@@ -81,7 +81,6 @@ describe('States.Format', () => {
   test.each([
     ["States.Format('{} {}', 'only one')", /2 placeholder\(s\) \{\} but 1 argument/],
     ["States.Format('{}', 'a', 'b')", /1 placeholder\(s\) \{\} but 2 argument/],
-    ["States.Format('{}', $.obj)", /must be a string, number, boolean or null/],
     ['States.Format($.n)', /first argument must be a string/],
   ])('GIVEN %s THEN States.IntrinsicFailure', (expression, cause) => {
     const error = statesErrorOf(() => evaluateIntrinsic(expression, ctxOf({ obj: { a: 1 }, n: 1 })));
@@ -117,8 +116,9 @@ describe('arrays', () => {
   test.each([
     ['States.ArrayRange(1, 1001, 1)', /1001 items; at most 1000/],
     ['States.ArrayRange(1, 9, 0)', /step must not be 0/],
-    ['States.ArrayRange(1.5, 9, 1)', /argument 1 must be an integer/],
-    ["States.ArrayRange('1', 9, 1)", /argument 1 must be an integer/],
+    ["States.ArrayRange('1', 9, 1)", /argument 1 must be of type number/],
+    ['States.ArrayRange(1, 9, 0.4)', /step must not be 0/],
+    ['States.ArrayPartition(States.Array(1), 0.4)', /chunk size must be a positive integer; got 0/],
     ['States.ArrayRange(1, 9)', /expected 3 argument\(s\), got 2/],
     ['States.ArrayPartition(States.Array(1), 0)', /chunk size must be a positive integer/],
     ['States.ArrayPartition($.o, 2)', /argument 1 must be of type array/],

@@ -265,15 +265,22 @@ function seededRandom(seed: number): () => number {
 }
 /* eslint-enable no-bitwise */
 
+/**
+ * How States.Format renders a value in place of `{}`: strings as they are, numbers, booleans and null as JSON;
+ * objects and arrays as AWS renders them (a Java map's and list's text, members unquoted at any depth):
+ * `{"a":1,"b":["x",null]}` → `{a=1, b=[x, null]}`.
+ */
+function formatValue(value: any): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}}`;
+  return JSON.stringify(value);
+}
+
 /** States.Format: each `{}` of the template takes the next argument; `\{`, `\}` in a literal template are literal braces. */
 function format(values: any[], call: Call): string {
   const name = call.name;
   if (values.length < 1 || typeof values[0] !== 'string') fail(name, 'the first argument must be a string template');
-  values.slice(1).forEach((v, k) => {
-    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      fail(name, `argument ${k + 2} must be a string, number, boolean or null; got ${safeJson(v)}`);
-    }
-  });
   // A literal template keeps its escapes (so `\{}` is not a placeholder); a template read from a path has none.
   const first = call.args[0];
   const template = first.kind === 'literal' && first.raw !== undefined ? first.raw : values[0];
@@ -286,7 +293,7 @@ function format(values: any[], call: Call): string {
       parts.push(template[++i]);
     } else if (c === '{' && template[i + 1] === '}') {
       used++;
-      if (used < values.length) parts.push(String(values[used]));
+      if (used < values.length) parts.push(formatValue(values[used]));
       i++;
     } else {
       parts.push(c);
@@ -319,9 +326,11 @@ const FUNCTIONS: Record<string, Impl> = {
 
   'States.Array': (values) => values,
 
+  // A non-integer chunk size is rounded to the nearest integer (half up, as Java's Math.round) first, as AWS does.
   'States.ArrayPartition': (values, call) => {
-    check(call.name, values, ['array', 'integer']);
-    const [array, size] = values as [any[], number];
+    check(call.name, values, ['array', 'number']);
+    const array = values[0] as any[];
+    const size = Math.round(values[1]);
     if (size <= 0) fail(call.name, `the chunk size must be a positive integer; got ${size}`);
     const chunks: any[][] = [];
     for (let k = 0; k < array.length; k += size) chunks.push(array.slice(k, k + size));
@@ -334,9 +343,10 @@ const FUNCTIONS: Record<string, Impl> = {
   },
 
   // Inclusive of both ends when the step lands on the end; a step away from the end gives an empty array.
+  // Non-integer arguments are rounded to the nearest integer (half up, as Java's Math.round) first, as AWS does.
   'States.ArrayRange': (values, call) => {
-    check(call.name, values, ['integer', 'integer', 'integer']);
-    const [start, end, step] = values as number[];
+    check(call.name, values, ['number', 'number', 'number']);
+    const [start, end, step] = (values as number[]).map((v) => Math.round(v));
     if (step === 0) fail(call.name, 'the step must not be 0');
     const count = Math.floor((end - start) / step) + 1;
     if (count <= 0) return [];
