@@ -249,3 +249,5 @@ export class Workflow {
     return new Execution(this.definition, this.info, options).run();
   }
 }
+
+export * from './presets';
