@@ -351,4 +351,33 @@ describe('mock presets', () => {
     expect(() => MockPresets.batchPollerJob(batch, { outcome: STOPPED })).toThrow(/Train: outcome must be one of SUCCEEDED, FAILED, TIMED_OUT, STUCK/);
     expect(() => MockPresets.jobPoller(batch.poller)).toThrow(/Train\/Poller: sdkCheck must be given for MockPresets.jobPoller/);
   });
+
+  test('the README example ("Mocking our constructs"): BothSucceed succeeds, TrainingFails fails with the reason', async () => {
+    // GIVEN: the README's app, as written there
+    const stack = new Stack();
+    const crawl = new GlueCrawlerPollerJob(stack, 'Crawl', { crawlerName: 'sales-raw' });
+    const train = new SageMakerPipelinePollerJob(stack, 'Train', { pipelineName: 'TrainPipeline' });
+    const stateMachine = new sfn.StateMachine(stack, 'Pipeline', {
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+      definitionBody: sfn.DefinitionBody.fromChainable(sfn.Chain.start(crawl).next(train)),
+    });
+    const mockConfig = MockPresets.mockConfig('Pipeline', {
+      BothSucceed: MockPresets.combine([MockPresets.glueCrawlerPollerJob(crawl, { checks: 2 }), MockPresets.sageMakerPipelinePollerJob(train, { checks: 5 })]),
+      TrainingFails: MockPresets.combine([
+        MockPresets.glueCrawlerPollerJob(crawl),
+        MockPresets.sageMakerPipelinePollerJob(train, { outcome: FAILED, cause: 'Step Train failed' }),
+      ]),
+    });
+
+    // WHEN
+    const workflow = Workflow.fromStateMachine(stateMachine);
+    const ok = await workflow.execute({ mockConfig, testCase: 'BothSucceed' });
+    const failed = await workflow.execute({ mockConfig, testCase: 'TrainingFails' });
+
+    // THEN: what the README's comments say
+    expect([ok.status, ok.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(ok.output.Crawl.poll.checks).toBe(2);
+    expect(ok.output.Train.poll.checks).toBe(5);
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'SageMakerPipelinePoller.JobFailed', cause: 'Step Train failed' });
+  });
 });
