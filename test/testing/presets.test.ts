@@ -22,7 +22,7 @@ import {
   SageMakerCreateProcessingJob,
   SageMakerPipelinePollerJob,
 } from '../../src';
-import { ExecutionResult, MockOutcome, MockPreset, MockPresetOptions, MockPresets, Workflow } from '../../src/testing';
+import { ExecutionResult, ITaskHandler, MockOutcome, MockPreset, MockPresetOptions, MockPresets, TaskInvocation, Workflow } from '../../src/testing';
 import { fargateFixture } from '../ecs/fixtures';
 import { helloWorldProps } from '../sagemaker/fixtures';
 import { labelingProps, tuningProps } from '../sagemaker/fixtures-jobs';
@@ -362,7 +362,10 @@ describe('mock presets', () => {
       definitionBody: sfn.DefinitionBody.fromChainable(sfn.Chain.start(crawl).next(train)),
     });
     const mockConfig = MockPresets.mockConfig('Pipeline', {
-      BothSucceed: MockPresets.combine([MockPresets.glueCrawlerPollerJob(crawl, { checks: 2 }), MockPresets.sageMakerPipelinePollerJob(train, { checks: 5 })]),
+      BothSucceed: MockPresets.combine([
+        MockPresets.glueCrawlerPollerJob(crawl, { checks: 2 }),
+        MockPresets.sageMakerPipelinePollerJob(train, { checks: 5 }),
+      ]),
       TrainingFails: MockPresets.combine([
         MockPresets.glueCrawlerPollerJob(crawl),
         MockPresets.sageMakerPipelinePollerJob(train, { outcome: FAILED, cause: 'Step Train failed' }),
@@ -379,5 +382,34 @@ describe('mock presets', () => {
     expect(ok.output.Crawl.poll.checks).toBe(2);
     expect(ok.output.Train.poll.checks).toBe(5);
     expect(failed).toMatchObject({ status: 'FAILED', error: 'SageMakerPipelinePoller.JobFailed', cause: 'Step Train failed' });
+  });
+
+  test('the README task handler example: the crawl answered in code, the pipeline by its preset', async () => {
+    // GIVEN: the README's state machine and handler
+    const stack = new Stack();
+    const crawl = new GlueCrawlerPollerJob(stack, 'Crawl', { crawlerName: 'sales-raw' });
+    const train = new SageMakerPipelinePollerJob(stack, 'Train', { pipelineName: 'TrainPipeline' });
+    const stateMachine = new sfn.StateMachine(stack, 'Pipeline', {
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+      definitionBody: sfn.DefinitionBody.fromChainable(sfn.Chain.start(crawl).next(train)),
+    });
+    const crawler: ITaskHandler = {
+      handle: (call: TaskInvocation) => {
+        if (call.stateName === 'Crawl: Start job') return { result: {} };
+        const state = call.invocation < 2 ? 'RUNNING' : 'READY';
+        return { result: { Crawler: { State: state, LastCrawl: { Status: 'SUCCEEDED' } } }, durationSeconds: 1 };
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromStateMachine(stateMachine).execute({
+      mockConfig: MockPresets.mockConfig('Pipeline', { TrainOnly: MockPresets.sageMakerPipelinePollerJob(train) }),
+      testCase: 'TrainOnly',
+      taskHandler: crawler,
+    });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output.Crawl.poll.checks).toBe(3);
   });
 });
