@@ -108,14 +108,10 @@ const DEFAULT_CAUSE = 'Mocked failure';
 
 /**
  * Mock presets for this library's constructs, in AWS's Step Functions Local mock-config format, for
- * `Workflow.execute({ mockConfig, testCase })`:
- *
- * ```ts
- * const mockConfig = testing.MockPresets.mockConfig('Pipeline', {
- *   Succeeds: testing.MockPresets.glueCrawlerPollerJob(crawl, { checks: 3 }),
- *   Fails: testing.MockPresets.glueCrawlerPollerJob(crawl, { outcome: testing.MockOutcome.FAILED, cause: 'Access denied' }),
- * });
- * ```
+ * `Workflow.execute` (`mockConfig` and `testCase`): one builder per construct returns the `MockPreset` of one
+ * outcome; `combine` joins the presets of several constructs into one test case; `mockConfig` writes the whole mock
+ * config with a test case per preset. (Python: `glue_crawler_poller_job(crawl, outcome=MockOutcome.FAILED,
+ * checks=3)`, `mock_config("Pipeline", {"Fails": preset})`.)
  */
 export class MockPresets {
   /** A `SageMakerCreateProcessingJob`: its DescribeProcessingJob response (`.sync`) or CreateProcessingJob's. */
