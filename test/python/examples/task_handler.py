@@ -30,11 +30,12 @@ presets = testing.MockPresets
 # ---- README ----
 @jsii.implements(testing.ITaskHandler)
 class Crawler:
-    def handle(self, invocation: testing.TaskInvocation) -> Any:
-        if invocation.state_name == "Crawl: Start job":
+    # the call's fields come as keyword arguments: state_name, request, invocation, attempt, path, time, …
+    def handle(self, *, state_name: str, invocation: jsii.Number, **call: Any) -> Any:
+        if state_name == "Crawl: Start job":
             return {"result": {}}
         # GetCrawler: running at the first two checks, then a successful crawl
-        state = "RUNNING" if invocation.invocation < 2 else "READY"
+        state = "RUNNING" if invocation < 2 else "READY"
         crawler = {"Crawler": {"State": state, "LastCrawl": {"Status": "SUCCEEDED"}}}
         return {"result": crawler, "durationSeconds": 1}
 
