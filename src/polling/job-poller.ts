@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { cancelJobsOnExecutionStop, checkProps, invalid, jsonataObject, jsonataString } from '../private';
 import { JOB_POLLER_PROPS, checkSdkCheck } from './private/checks';
+import { rememberJobPoller } from './private/facts';
 import { FUNCTION_LOOP, GROWTH_PERCENT, HISTORY_LIMIT, LoopCost, maxSupportedSeconds, pollCost, PollPolicy, sdkLoopCost } from './private/interval';
 import { pollSchedule } from './private/schedule';
 import { buildSdkLoop, cancelSdkJobOnExecutionStop } from './private/sdk-loop';
@@ -365,6 +366,7 @@ export class JobPoller extends sfn.StateMachineFragment {
       if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(field)) invalid(this, 'start.resultFields', 'response field names (a dotted path for a nested one)', field);
     }
 
+    rememberJobPoller(this, { start: props.start, sdkCheck: props.sdkCheck });
     this.jobFailedError = `${props.errorPrefix}.JobFailed`;
     this.jobTimedOutError = `${props.errorPrefix}.JobTimedOut`;
     this.jobStuckError = `${props.errorPrefix}.JobStuck`;

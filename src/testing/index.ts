@@ -384,3 +384,5 @@ export class Workflow {
     return ExecutionResult._fromData(data);
   }
 }
+
+export * from './presets';
