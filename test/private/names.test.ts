@@ -52,13 +52,13 @@ describe('nameShape + scopedNameArn', () => {
     );
   });
 
-  test('a literal followed by a token keeps the literal part', () => {
+  test('a literal with a deploy-time token goes into the ARN as given, the token resolved at deploy time', () => {
     const s = stack();
     const name = `fixed-${Aws.ACCOUNT_ID}`;
-    expect(nameShape(name)).toEqual({ prefix: 'fixed-' });
-    expect(arnOf(s, scopedNameArn(s, nameShape(name), SCOPE))).toEqual(
-      'arn:aws:sagemaker:eu-west-1:123456789012:processing-job/fixed-*',
-    );
+    expect(nameShape(name)).toEqual({ deployTime: name, prefix: '' });
+    expect(s.resolve(scopedNameArn(s, nameShape(name), SCOPE))).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:123456789012:processing-job/fixed-', { Ref: 'AWS::AccountId' }]],
+    });
   });
 
   test('a service that keeps case keeps it', () => {
