@@ -114,7 +114,9 @@ test('exact ASL of the start, JSONPath and JSONata', () => {
 test.each(LANGUAGES)('IAM (%s): the pipeline (as given and lower-cased) and its executions only', (_l, queryLanguage) => {
   const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:123456789012:pipeline/${rest}`]] });
   const statement = (action: string, ...rests: string[]) => ({
-    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: rests.length === 1 ? arn(rests[0]) : rests.map(arn) })]) },
+    PolicyDocument: {
+      Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: rests.length === 1 ? arn(rests[0]) : rests.map(arn) })]),
+    },
   });
   const literal = Template.fromStack(build(queryLanguage).stack);
   literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'TrainPipeline', 'trainpipeline'));
