@@ -5,6 +5,7 @@
  * validation.
  */
 import { CfnParameter, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -160,5 +161,35 @@ describe('modelId validation', () => {
     const stack = newTestStack();
     // WHEN / THEN
     expect(() => job(stack, modelId)).not.toThrow();
+  });
+});
+
+describe('the default service role on KMS-encrypted buckets', () => {
+  test('kms:Decrypt on the input key; kms:GenerateDataKey and kms:Decrypt on the output key; no ReEncrypt, no s3:Delete*, no bucket-wide List*', async () => {
+    // GIVEN
+    const { stack } = renderChainable((scope) => {
+      const inKey = new kms.Key(scope, 'InKey');
+      const outKey = new kms.Key(scope, 'OutKey');
+      const inBucket = new s3.Bucket(scope, 'In', { encryptionKey: inKey });
+      const outBucket = new s3.Bucket(scope, 'Out', { encryptionKey: outKey });
+      return new BedrockBatchInferencePollerJob(scope, 'Batch', {
+        modelId: HAIKU,
+        input: tasks.S3Location.fromBucket(inBucket, 'prompts/'),
+        output: tasks.S3Location.fromBucket(outBucket, 'results/'),
+      });
+    });
+
+    // WHEN
+    const statements = serviceRole(stack);
+
+    // THEN
+    const actions = statements.flatMap((s) => s.Action ?? []).sort();
+    expect(actions).toEqual(['kms:Decrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(statements).toEqual(expect.arrayContaining([
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^InKey/), 'Arn'] } },
+      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OutKey/), 'Arn'] } },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^In/), 'Arn'] }, Condition: { StringLike: { 's3:prefix': ['prompts/*'] } } },
+    ]));
+    expect(await checkResourceTypes(statements)).toEqual([]);
   });
 });

@@ -142,7 +142,7 @@ export async function expectLeastPrivilegeIam(target: Stack | readonly Statement
  * The action/resource pairs of `statements` that can never match: the resource is of no resource type the IAM
  * reference lists for the action (a dead grant, e.g. `bedrock:InvokeModel` on a `custom-model` ARN). Resources are
  * rendered with {@link renderIntrinsics}; a `*` or a placeholder (`${X}`: a reference, a parameter) in them stands
- * for anything. Actions with wildcards, `Resource: '*'` and resources wholly a placeholder are skipped. Returns
+ * for anything. Actions with wildcards, `Resource: '*'` and resources starting with a placeholder are skipped. Returns
  * `action on resource` lines, sorted; empty when every pair can match.
  */
 export async function checkResourceTypes(statements: readonly Statement[]): Promise<string[]> {
@@ -161,7 +161,8 @@ export async function checkResourceTypes(statements: readonly Statement[]): Prom
         patterns.push(arnPattern((await iamResourceTypeDetails(service, name)).arn));
       }
       for (const resource of resources) {
-        if (typeof resource !== 'string' || resource === '*' || /^\$\{[^}]+\}$/.test(resource)) continue;
+        // A resource starting with a reference (`${Bucket.Arn}/prefix/*`) has a type this check cannot read.
+        if (typeof resource !== 'string' || resource === '*' || /^\$\{[^}*?$]+\}/.test(resource)) continue;
         const sample = resource.replace(/\$\{[*?$]\}/g, 'x').replace(/\$\{[^}]+\}/g, 'x').replace(/\*/g, 'x');
         if (!patterns.some((p) => p.test(sample))) dead.add(`${action} on ${resource}`);
       }
