@@ -424,7 +424,23 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
       conditions: { ArnEquals: { 'ecs:cluster': this.props.cluster.clusterArn } },
     });
     const roles = [taskDefinition.taskRole, ...(taskDefinition.executionRole ? [taskDefinition.executionRole] : [])];
-    return [runTask, passRoleStatement(roles, 'ecs-tasks.amazonaws.com')];
+    return [runTask, passRoleStatement(roles, 'ecs-tasks.amazonaws.com'), ...this.tagOnCreateStatements()];
+  }
+
+  /**
+   * Tags propagated from the task definition are applied by RunTask as it creates the task: ECS then also authorizes
+   * `ecs:TagResource` ("Grant permission to tag resources on creation", ECS developer guide), allowed here only as
+   * part of RunTask (`ecs:CreateAction`) and on this cluster's tasks (the `task` resource type).
+   */
+  private tagOnCreateStatements(): iam.PolicyStatement[] {
+    const source = this.props.propagatedTagSource;
+    if (source === undefined || source === ecs.PropagatedTagSource.NONE) return [];
+    const cluster = this.props.cluster;
+    return [new iam.PolicyStatement({
+      actions: ['ecs:TagResource'],
+      resources: [Stack.of(cluster).formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` })],
+      conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+    })];
   }
 
   private chooseContainer(): ecs.ContainerDefinition {

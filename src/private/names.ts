@@ -1,12 +1,21 @@
-import { ArnFormat, Stack, Tokenization } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { isJsonata } from './expressions';
+import { jsonataBody } from './jsonata';
+import { isIntrinsicCall, parseIntrinsic } from '../testing/private/jsonpath/intrinsics';
 
 /**
- * One place decides how a resource name turns into the IAM resource that scopes it:
- * a literal name becomes an exact ARN, a dynamic name a wildcard on the narrowest literal prefix
- * that can be read from it, and a name we cannot read at all a wildcard on the whole name.
+ * One place decides how a resource name turns into the IAM resource that scopes it (DESIGN.md §3):
+ *
+ * - a literal name becomes an exact ARN, with IAM's special characters escaped (`${*}`, `${?}`, `${$}`: IAM reads
+ *   `*`, `?` and `${…}` in a resource ARN as wildcards and policy variables);
+ * - a deploy-time value (a CloudFormation token: `cfnCrawler.ref`, a `CfnParameter`, an import) goes in as the
+ *   token, so the ARN is exact once deployed (the literal parts around it escaped);
+ * - a run-time value (JSONPath, JSONata) gets a wildcard after the narrowest prefix that is provably literal: read
+ *   from the parsed expression (a JSONata expression whose top node is a `&` concatenation starting with string
+ *   literals; a JSONPath `States.Format` whose template starts with literal text), never from the text; else the
+ *   wildcard covers the whole name (`crawler/*`: the resource type in this account and Region).
  *
  * Upstream aws-cdk-lib keeps two copies of this logic that drifted apart (a JSONata name ends up
  * literally inside an IAM ARN); every task of this library goes through this module instead.
@@ -16,49 +25,140 @@ import { isJsonata } from './expressions';
 export interface NameShape {
   /** The literal name, when the whole name is known at synth time. */
   readonly exact?: string;
-  /** The literal start of a dynamic name (may be the empty string when nothing is known). */
+  /** The name as given, when it is known at deploy time (holds CloudFormation tokens, no run-time value). */
+  readonly deployTime?: string;
+  /** The literal start of a run-time name (may be the empty string when nothing is known). */
   readonly prefix: string;
 }
 
 // Read once: aws-cdk-lib's barrel getters call require() on every access (see expressions.ts).
 const JSON_PATH = sfn.QueryLanguage.JSON_PATH;
-
-const STATES_FORMAT = /^States\.Format\(\s*'((?:[^'\\{]|\\.)*)\{\}/;
-const JSONATA_PREFIX = /^\{%\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*&/;
+const reverseString = Tokenization.reverseString;
+const isUnresolved = Token.isUnresolved;
 
 /** Read what can be known about `name` at synth time. */
 export function nameShape(name: string): NameShape {
-  if (isJsonata(name)) {
-    const m = JSONATA_PREFIX.exec(name.trim());
-    return { prefix: m ? unescape(m[2]) : '' };
-  }
-  if (!Tokenization.isResolvable(name) && !containsToken(name)) {
-    return { exact: name, prefix: name };
-  }
-  // A string with tokens in it: keep the literal text before the first token...
-  const fragments = Tokenization.reverseString(name);
-  const first = fragments.tokens.length > 0 ? literalBeforeFirstToken(name) : name;
-  if (first !== '') return { prefix: first };
-  // ...or, for a JSONPath intrinsic such as States.Format('job-{}', ...), the literal it starts with.
-  const token = fragments.firstToken as unknown as { path?: unknown } | undefined;
-  if (fragments.length === 1 && token && typeof token.path === 'string') {
-    const m = STATES_FORMAT.exec(token.path);
-    if (m) return { prefix: unescape(m[1]) };
-  }
-  return { prefix: '' };
+  if (isJsonata(name)) return jsonataShape(name);
+  const fragments = reverseString(name);
+  if (fragments.tokens.length === 0) return { exact: name, prefix: name };
+  const paths = fragments.tokens.filter(isJsonPathToken) as unknown as Array<{ readonly path: string }>;
+  if (paths.length === 0) return { deployTime: name, prefix: '' };
+  // A JSONPath value is the whole string (aws-cdk-lib refuses to concatenate one): `$.name` or an intrinsic.
+  return { prefix: paths.length === 1 && fragments.length === 1 ? intrinsicPrefix(paths[0].path) : '' };
 }
 
-function containsToken(s: string): boolean {
-  return Tokenization.reverseString(s).tokens.length > 0;
+function isJsonPathToken(token: unknown): boolean {
+  return typeof token === 'object' && token !== null && (token as any)[JSON_PATH_TOKEN] === true;
+}
+// The marker aws-cdk-lib's JsonPathToken carries (`JsonPathToken.isJsonPathToken` is private to aws-stepfunctions).
+const JSON_PATH_TOKEN = Symbol.for('@aws-cdk/aws-stepfunctions.JsonPathToken');
+
+/**
+ * The literal start of a JSONPath intrinsic's result: for `States.Format('<template>', …)`, the template's text
+ * before its first placeholder; nothing for any other path or call.
+ */
+function intrinsicPrefix(path: string): string {
+  if (!isIntrinsicCall(path)) return '';
+  let call;
+  try {
+    call = parseIntrinsic(path);
+  } catch {
+    return '';
+  }
+  const template = call.args[0];
+  if (call.name !== 'States.Format' || template?.kind !== 'literal' || typeof template.value !== 'string') return '';
+  const brace = template.value.indexOf('{');
+  return brace < 0 ? template.value : template.value.slice(0, brace);
 }
 
-function literalBeforeFirstToken(s: string): string {
-  const m = /\$\{Token\[/.exec(s);
-  return m ? s.slice(0, m.index) : s;
+/**
+ * A JSONata name: exact when the expression is a string literal; a prefix when its top node is a string
+ * concatenation (`&`) whose leftmost operands are string literals (`&` binds tighter than `~>`, comparisons and
+ * `? :`, so only the top node decides); nothing otherwise.
+ */
+function jsonataShape(expression: string): NameShape {
+  let ast: JsonataNode;
+  try {
+    ast = jsonataParser()(jsonataBody(expression)).ast() as unknown as JsonataNode;
+  } catch {
+    return { prefix: '' };
+  }
+  const top = unwrapBlock(ast);
+  if (isPlainString(top)) return { exact: top.value, prefix: top.value };
+  if (!isConcatenation(top)) return { prefix: '' };
+  let prefix = '';
+  for (const operand of concatenationOperands(top)) {
+    if (!isPlainString(operand)) break;
+    prefix += operand.value;
+  }
+  return { prefix };
 }
 
-function unescape(s: string): string {
-  return s.replace(/\\(.)/g, '$1');
+interface JsonataNode {
+  readonly type: string;
+  readonly value?: unknown;
+  readonly lhs?: JsonataNode;
+  readonly rhs?: JsonataNode;
+  readonly expressions?: JsonataNode[];
+  readonly [key: string]: unknown;
+}
+
+/** Only these keys: anything else (a predicate, a group, stages, a focus) changes the node's value. */
+function onlyKeys(node: JsonataNode, keys: readonly string[]): boolean {
+  return Object.keys(node).every((k) => keys.includes(k));
+}
+
+/** `( e )` is `e`. */
+function unwrapBlock(node: JsonataNode): JsonataNode {
+  let current = node;
+  while (current.type === 'block' && onlyKeys(current, ['type', 'position', 'expressions']) && current.expressions?.length === 1) {
+    current = current.expressions[0];
+  }
+  return current;
+}
+
+function isPlainString(node: JsonataNode): node is JsonataNode & { value: string } {
+  return node.type === 'string' && typeof node.value === 'string' && onlyKeys(node, ['type', 'value', 'position']);
+}
+
+function isConcatenation(node: JsonataNode): boolean {
+  return node.type === 'binary' && node.value === '&' && onlyKeys(node, ['type', 'value', 'position', 'lhs', 'rhs']);
+}
+
+/** The operands of a left-nested `a & b & c`, left to right (blocks unwrapped). */
+function concatenationOperands(node: JsonataNode): JsonataNode[] {
+  const lhs = unwrapBlock(node.lhs!);
+  return [...(isConcatenation(lhs) ? concatenationOperands(lhs) : [lhs]), node.rhs!];
+}
+
+type Jsonata = typeof import('jsonata');
+let jsonataModule: Jsonata | undefined;
+/** jsonata is loaded on first use, so importing the constructs never loads it. */
+function jsonataParser(): Jsonata {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jsonataModule ??= require('jsonata') as Jsonata;
+  return jsonataModule;
+}
+
+/**
+ * `name` for an IAM resource ARN: IAM's special characters of its literal parts escaped (`*` → `${*}`, `?` →
+ * `${?}`, `$` → `${$}`); its tokens left as they are.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars
+ */
+export function escapeIamName(name: string): string {
+  const escape = (s: string) => s.replace(/[*?$]/g, (c) => `\${${c}}`);
+  const fragments = reverseString(name);
+  if (fragments.tokens.length === 0) return escape(name);
+  let first = true;
+  const piece = (v: unknown) => (typeof v === 'string' && !isUnresolved(v) ? escape(v) : v);
+  return fragments.length === 1 ? name : fragments.join({
+    join(left: unknown, right: unknown) {
+      const l = first ? piece(left) : left;
+      first = false;
+      return `${l}${piece(right)}`;
+    },
+  });
 }
 
 export interface ScopedArnOptions {
@@ -72,7 +172,8 @@ export interface ScopedArnOptions {
 
 /**
  * The ARNs that scope `name` for a service whose ARNs may carry the name as given or lower-cased: both, when they
- * differ, each no broader than the name's literal part.
+ * differ, each no broader than the name's literal part. A deploy-time name is scoped as given only (CloudFormation
+ * has no function to lower-case a token).
  *
  * Why both: whether IAM sees a SageMaker job's ARN with the name as given or lower-cased is not settled by public
  * evidence (list APIs return lower-cased ARNs while the job's own ARN keeps its capitals: boto/boto3#4606;
@@ -87,18 +188,25 @@ export function scopedNameArnsBothCases(scope: IConstruct, shape: NameShape, opt
 }
 
 /**
- * The ARN that scopes `name` (or, when no name is given, names starting with `generatedPrefix`):
- * exact when literal, `<prefix>*` when only the start is known, `*` on the name otherwise.
+ * The ARN that scopes a name: exact (escaped) when literal, the token when known at deploy time, `<prefix>*` when
+ * only the start is known, `*` on the name otherwise.
  */
 export function scopedNameArn(scope: IConstruct, shape: NameShape, options: ScopedArnOptions): string {
-  const fold = (s: string) => (options.lowerCase ? s.toLowerCase() : s);
-  const resourceName = shape.exact !== undefined ? fold(shape.exact) : `${fold(shape.prefix)}*`;
   return Stack.of(scope).formatArn({
     service: options.service,
     resource: options.resource,
-    resourceName,
+    resourceName: scopedResourceName(shape, options.lowerCase ?? false),
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
+}
+
+/** The resource-name part of {@link scopedNameArn}. */
+export function scopedResourceName(shape: NameShape, lowerCase: boolean): string {
+  // Tokens are never folded (their text is a placeholder, not the name).
+  const fold = (s: string) => (lowerCase && reverseString(s).tokens.length === 0 ? s.toLowerCase() : s);
+  if (shape.exact !== undefined) return escapeIamName(fold(shape.exact));
+  if (shape.deployTime !== undefined) return escapeIamName(shape.deployTime);
+  return `${escapeIamName(fold(shape.prefix))}*`;
 }
 
 /** Length of the run-time unique part of a generated name: a UUID (36) and the dash before it. */

@@ -2,6 +2,7 @@ import {
   App,
   Duration,
   Stack,
+  Tags,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_iam as iam,
@@ -14,6 +15,7 @@ import { ec2Fixture, fargateFixture } from './fixtures';
 import { EcsCallbackTask, EcsCallbackTaskProps } from '../../src';
 import {
   TEST_ENV,
+  checkResourceTypes,
   expectLeastPrivilegeIam,
   expectValidAsl,
   logicalIdOf,
@@ -371,6 +373,49 @@ describe('IAM', () => {
       expect(actions).not.toContain(syncOnly);
     }
     await expectLeastPrivilegeIam(stack);
+  });
+
+  test.each([
+    ['JSONPath', sfn.QueryLanguage.JSON_PATH],
+    ['JSONata', sfn.QueryLanguage.JSONATA],
+  ])('tags propagated from a tagged task definition (%s): ecs:TagResource on this cluster\'s tasks, only as part of RunTask', async (_l, queryLanguage) => {
+    // GIVEN: tags on the task definition, propagated to the task RunTask creates
+    const stack = newTestStack();
+    const fx = fargateFixture(stack);
+    Tags.of(fx.taskDefinition).add('team', 'ml');
+    const task = new EcsCallbackTask(stack, 'Run', {
+      cluster: fx.cluster,
+      taskDefinition: fx.taskDefinition,
+      launchTarget: new tasks.EcsFargateLaunchTarget(),
+      propagatedTagSource: ecs.PropagatedTagSource.TASK_DEFINITION,
+    });
+
+    // WHEN
+    const { stateMachine } = renderChainable(task, { queryLanguage });
+
+    // THEN
+    const statements = statementsForRole(stack, stateMachine);
+    expect(statements).toEqual(expect.arrayContaining([{
+      Effect: 'Allow',
+      Action: ['ecs:TagResource'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:us-east-1:123456789012:task/', { Ref: logicalIdOf(fx.cluster) }, '/*']] },
+      Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+    }]));
+    expect(await checkResourceTypes(statements)).toEqual([]);
+    await expectLeastPrivilegeIam(stack);
+  });
+
+  test('no propagated tags (or NONE): no ecs:TagResource', () => {
+    for (const propagatedTagSource of [undefined, ecs.PropagatedTagSource.NONE]) {
+      // GIVEN
+      const stack = newTestStack();
+      const fx = fargateFixture(stack);
+      const task = new EcsCallbackTask(stack, 'Run', { cluster: fx.cluster, taskDefinition: fx.taskDefinition, launchTarget: new tasks.EcsFargateLaunchTarget(), propagatedTagSource });
+      // WHEN
+      const { stateMachine } = renderChainable(task);
+      // THEN
+      expect(statementsForRole(stack, stateMachine).flatMap((s) => s.Action ?? [])).not.toContain('ecs:TagResource');
+    }
   });
 
   test('with the fixRunEcsTaskPolicy feature flag: ecs:RunTask on the exact revision', () => {

@@ -1,6 +1,6 @@
-import { App, Aws, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { nameShape, readablePrefix, scopedNameArn, uniqueRuntimeName } from '../../src/private';
+import { escapeIamName, nameShape, readablePrefix, scopedNameArn, uniqueRuntimeName } from '../../src/private';
 import { renderIntrinsics } from '../support';
 
 function stack(): Stack {
@@ -52,13 +52,13 @@ describe('nameShape + scopedNameArn', () => {
     );
   });
 
-  test('a literal followed by a token keeps the literal part', () => {
+  test('a literal with a deploy-time token goes into the ARN as given, the token resolved at deploy time', () => {
     const s = stack();
     const name = `fixed-${Aws.ACCOUNT_ID}`;
-    expect(nameShape(name)).toEqual({ prefix: 'fixed-' });
-    expect(arnOf(s, scopedNameArn(s, nameShape(name), SCOPE))).toEqual(
-      'arn:aws:sagemaker:eu-west-1:123456789012:processing-job/fixed-*',
-    );
+    expect(nameShape(name)).toEqual({ deployTime: name, prefix: '' });
+    expect(s.resolve(scopedNameArn(s, nameShape(name), SCOPE))).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:123456789012:processing-job/fixed-', { Ref: 'AWS::AccountId' }]],
+    });
   });
 
   test('a service that keeps case keeps it', () => {
@@ -86,5 +86,50 @@ describe('generated names', () => {
     expect(rendered.Parameters).toEqual({ 'Name.$': "States.Format('etl-{}', States.UUID())" });
     // and the scoping helper reads its prefix back
     expect(nameShape(jsonPath)).toEqual({ prefix: 'etl-' });
+  });
+});
+
+describe('one rule for names (DESIGN.md §3)', () => {
+  test.each([
+    ["{% 'Sales-' & $states.input.suffix %}", { prefix: 'Sales-' }],
+    ["{% 'a-' & 'b-' & $x & 'c' %}", { prefix: 'a-b-' }],
+    ["{% ('p-' & $x) %}", { prefix: 'p-' }],
+    ["{% 'Sales-' & $states.input.suffix ~> $lowercase() %}", { prefix: '' }],
+    ["{% $x = 1 ? 'Sales-a' : 'b' %}", { prefix: '' }],
+    ["{% 'Sales-' & $x = 'Sales-y' %}", { prefix: '' }],
+    ["{% $lowercase('Sales-' & $x) %}", { prefix: '' }],
+    ["{% 'fixed' %}", { exact: 'fixed', prefix: 'fixed' }],
+    ['{% this is not jsonata ( %}', { prefix: '' }],
+  ])('JSONata %s: read from the parsed expression', (name, shape) => {
+    // WHEN / THEN
+    expect(nameShape(name)).toEqual(shape);
+  });
+
+  test.each([
+    ['sales*', 'sales${*}'],
+    ['a?b', 'a${?}b'],
+    ['cost$center', 'cost${$}center'],
+  ])('a literal %j is escaped for IAM: %j', (name, resourceName) => {
+    // GIVEN
+    const s = stack();
+    // WHEN
+    const arn = arnOf(s, scopedNameArn(s, nameShape(name), { service: 'glue', resource: 'crawler' }));
+    // THEN
+    expect(arn).toEqual(`arn:aws:glue:eu-west-1:123456789012:crawler/${resourceName}`);
+  });
+
+  test('a deploy-time token goes in as the token; the literal text around it is escaped', () => {
+    // GIVEN
+    const s = stack();
+    const name = `team*-${new CfnParameter(s, 'Suffix').valueAsString}`;
+    // WHEN
+    const arn = s.resolve(scopedNameArn(s, nameShape(name), { service: 'glue', resource: 'crawler' }));
+    // THEN
+    expect(arn).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:eu-west-1:123456789012:crawler/team${*}-', { Ref: 'Suffix' }]] });
+    expect(escapeIamName(name)).toContain('${Token[');
+  });
+
+  test('a JSONPath intrinsic other than States.Format gives no prefix', () => {
+    expect(nameShape(sfn.JsonPath.stringAt("States.ArrayGetItem(States.StringSplit($.a, '-'), 0)"))).toEqual({ prefix: '' });
   });
 });

@@ -111,22 +111,24 @@ test('exact ASL of the start, JSONPath and JSONata', () => {
   });
 });
 
-test.each(LANGUAGES)('IAM (%s): the pipeline (lower-cased) and its executions only', (_l, queryLanguage) => {
+test.each(LANGUAGES)('IAM (%s): the pipeline (as given and lower-cased) and its executions only', (_l, queryLanguage) => {
   const arn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:123456789012:pipeline/${rest}`]] });
-  const statement = (action: string, rest: string) => ({
-    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: arn(rest) })]) },
+  const statement = (action: string, ...rests: string[]) => ({
+    PolicyDocument: {
+      Statement: Match.arrayWith([Match.objectLike({ Action: action, Resource: rests.length === 1 ? arn(rests[0]) : rests.map(arn) })]),
+    },
   });
   const literal = Template.fromStack(build(queryLanguage).stack);
-  literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'trainpipeline'));
-  literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:DescribePipelineExecution', 'trainpipeline/execution/*'));
-  literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StopPipelineExecution', 'trainpipeline/execution/*'));
+  literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'TrainPipeline', 'trainpipeline'));
+  literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:DescribePipelineExecution', 'TrainPipeline/execution/*', 'trainpipeline/execution/*'));
+  literal.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StopPipelineExecution', 'TrainPipeline/execution/*', 'trainpipeline/execution/*'));
   // no function in the poll: the only one is the stack's execution-stopped handler (cancel on stop)
   literal.resourceCountIs('AWS::Lambda::Function', 1);
   literal.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('cancels the jobs') });
   const name = queryLanguage === sfn.QueryLanguage.JSONATA ? "{% 'Train-' & $states.input.env %}" : sfn.JsonPath.format('Train-{}', sfn.JsonPath.stringAt('$.env'));
   const dynamic = Template.fromStack(build(queryLanguage, { pipelineName: name }).stack);
-  dynamic.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'train-*'));
-  dynamic.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:DescribePipelineExecution', 'train-*/execution/*'));
+  dynamic.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:StartPipelineExecution', 'Train-*', 'train-*'));
+  dynamic.hasResourceProperties('AWS::IAM::Policy', statement('sagemaker:DescribePipelineExecution', 'Train-*/execution/*', 'train-*/execution/*'));
 });
 
 test('invalid props fail at synthesis', () => {

