@@ -3,7 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { JobPoller, JobPollingBaseOptions } from '../polling';
 import { POLLING_BASE_PROPS } from '../polling/private/props';
-import { checkCount, checkLength, checkPattern, checkProps, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArn, scopedNameArnsBothCases, withoutUndefined } from '../private';
+import { checkCount, checkLength, checkPattern, checkProps, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArnsBothCases, withoutUndefined } from '../private';
 
 /**
  * Properties of a `SageMakerPipelinePollerJob`.
