@@ -45,7 +45,20 @@ export interface SdkJobStarter {
     readonly uuidFields: string[];
     readonly endedErrors: string[];
   };
-  /** The handler's permission to cancel. */
+  /**
+   * Set when the cancel addresses the job by name only (no run id from the start's response): the check call the
+   * handler makes first, to cancel only the run this execution started (see lambda/execution-stopped).
+   */
+  readonly byName?: {
+    readonly command: string;
+    readonly parameters: { [field: string]: unknown };
+    readonly input: { [field: string]: string };
+    readonly statusField: string;
+    readonly runningValues: string[];
+    readonly startTimeField?: string;
+    readonly elapsedTimeField?: string;
+  };
+  /** The handler's permission to cancel (and, with `byName`, to make the check call). */
   readonly statements: iam.PolicyStatement[];
 }
 
@@ -170,8 +183,10 @@ export class ExecutionStoppedWatcher extends Construct {
     });
     const role = this.handler.role!;
 
+    // The handler reads the execution (DescribeExecution: it trusts no event) and its history; both act on the
+    // `execution` resource type, here the executions of exactly these state machines.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['states:GetExecutionHistory'],
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
       resources: [...machines.keys()].map((m) => stack.formatArn({
         service: 'states',
         resource: 'execution',

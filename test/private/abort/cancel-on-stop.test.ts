@@ -202,7 +202,7 @@ describe('IAM: least privilege', () => {
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
       {
         Effect: 'Allow',
-        Action: ['states:GetExecutionHistory'],
+        Action: ['states:DescribeExecution', 'states:GetExecutionHistory'],
         Resource: { 'Fn::Join': ['', ['arn:', PARTITION, ':states:us-east-1:123456789012:execution:', { 'Fn::GetAtt': [smId, 'Name'] }, ':*']] },
       },
       {
@@ -234,7 +234,7 @@ describe('IAM: least privilege', () => {
     const actions = statementsForRole(stack, handlerRoleId(stack)).map((s) => s.Action);
 
     // THEN
-    expect(actions).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], ['states:GetExecutionHistory'], ['batch:TerminateJob']]);
+    expect(actions).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], ['states:DescribeExecution', 'states:GetExecutionHistory'], ['batch:TerminateJob']]);
   });
 
   test('cdk-nag: only the documented wildcards remain', () => {
