@@ -268,6 +268,7 @@ export class ExecutionStopped extends Construct {
   public readonly deadLetterQueue: sqs.IQueue;
 
   private readonly machines = new Map<sfn.CfnStateMachine, JobStarter[]>();
+  private readonly attachedMachines = new Set<sfn.CfnStateMachine>();
   private readonly eventRule: events.Rule;
 
   private constructor(scope: Stack, id: string) {
@@ -302,7 +303,11 @@ export class ExecutionStopped extends Construct {
     });
     this.rule = this.eventRule;
     // Delivery to the function is retried by EventBridge; what it cannot deliver goes to the dead-letter queue.
-    this.eventRule.addTarget(new targets.LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: this.deadLetterQueue }));
+    this.eventRule.addTarget(new targets.LambdaFunction(fn, {
+      retryAttempts: 8,
+      maxEventAge: Duration.hours(2),
+      deadLetterQueue: this.deadLetterQueue,
+    }));
   }
 
   /**
@@ -353,8 +358,6 @@ export class ExecutionStopped extends Construct {
     const machines = new Map([...this.machines].filter(([m]) => this.attachedMachines.has(m)));
     return Stack.of(this).toJsonString(handlerConfig([...machines.keys()].map((m) => m.attrArn), machines));
   }
-
-  private readonly attachedMachines = new Set<sfn.CfnStateMachine>();
 }
 
 /**

@@ -397,6 +397,71 @@ describe('operating the handler: ExecutionStopped.of, the dead-letter queue, wha
   });
 });
 
+describe('a JobPoller whose SDK cancel addresses the job by name only (no run id from the start)', () => {
+  function byNamePoller(scope: Construct, timing: { runStartTimeField?: string; runElapsedTimeField?: string }): JobPoller {
+    const arn = 'arn:aws:glue:us-east-1:123456789012:crawler/sales';
+    const statement = (action: string) => new iam.PolicyStatement({ actions: [action], resources: [arn] });
+    return new JobPoller(scope, 'Crawl', {
+      errorPrefix: 'Crawl',
+      start: {
+        resource: 'arn:aws:states:::aws-sdk:glue:startCrawler',
+        parameters: {},
+        jobValues: { crawlerName: 'sales' },
+        jobParameters: { Name: 'crawlerName' },
+        resultFields: {},
+        policyStatements: [statement('glue:StartCrawler')],
+      },
+      sdkCheck: {
+        jobDescription: 'crawl',
+        call: { resource: 'arn:aws:states:::aws-sdk:glue:getCrawler', jobParameters: { Name: 'crawlerName' }, policyStatements: [statement('glue:GetCrawler')] },
+        status: { statusField: 'Crawler.State', runningValues: ['RUNNING'], succeededValues: ['READY'] },
+        cancel: {
+          resource: 'arn:aws:states:::aws-sdk:glue:stopCrawler',
+          jobParameters: { Name: 'crawlerName' },
+          sdkV3ClientClass: 'GlueClient',
+          policyStatements: [statement('glue:StopCrawler')],
+          ...timing,
+        },
+      },
+    });
+  }
+
+  test('without a way to tell whose run is going: not cancelled on stop (no handler), and a warning says why', () => {
+    // GIVEN
+    const stack = newTestStack();
+
+    // WHEN
+    machine(stack, 'Pipeline', byNamePoller(stack, {}));
+
+    // THEN
+    expect(Object.keys(watcherResources(stack).functions)).toHaveLength(0);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Crawl', Match.stringLikeRegexp('by name only.*not cancelled when the execution stops.*cancelOnStopByName'));
+  });
+
+  test('with runStartTimeField: the handler checks the run first (the check call, and its permission)', () => {
+    // GIVEN
+    const stack = newTestStack();
+
+    // WHEN
+    machine(stack, 'Pipeline', byNamePoller(stack, { runStartTimeField: 'Crawler.CurrentRun.StartedOn' }));
+
+    // THEN
+    expect(handlerConfig(stack).states[0].byName).toEqual({
+      command: 'GetCrawlerCommand',
+      parameters: {},
+      input: { Name: 'crawlerName' },
+      statusField: 'Crawler.State',
+      runningValues: ['RUNNING'],
+      startTimeField: 'Crawler.CurrentRun.StartedOn',
+    });
+    expect(statementsForRole(stack, handlerRoleId(stack))).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: ['glue:GetCrawler'], Resource: 'arn:aws:glue:us-east-1:123456789012:crawler/sales' }),
+      expect.objectContaining({ Action: ['glue:StopCrawler'], Resource: 'arn:aws:glue:us-east-1:123456789012:crawler/sales' }),
+    ]));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cancelOnStopByName'));
+  });
+});
+
 describe('a state machine encrypted with a customer managed key', () => {
   test('the handler may decrypt with the key, in the state machine\'s encryption context only', () => {
     // GIVEN
