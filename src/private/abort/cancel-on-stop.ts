@@ -85,7 +85,7 @@ const REGISTRIES = new WeakMap<Stack, Registry>();
  * The state is recorded in its stack's registry. Once per stack, an Aspect visits the stack when the app is
  * synthesized, finds the state machines whose definitions contain a registered state (same name, same
  * resource) and creates one EventBridge rule for their stopped executions and one handler (see
- * {@link ExecutionStoppedWatcher}). Registering the same state again (`BatchPollerJob` over its `JobPoller`)
+ * {@link ExecutionStopped}). Registering the same state again (`BatchPollerJob` over its `JobPoller`)
  * replaces what it starts.
  */
 export function cancelJobsOnExecutionStop(requestedBy: IConstruct, starter: JobStarter): void {
