@@ -4,4 +4,5 @@ export * from './bedrock';
 export * from './ecs';
 export * from './glue';
 export * from './sagemaker';
+export { ExecutionStopped } from './private/abort/cancel-on-stop';
 export * as testing from './testing';

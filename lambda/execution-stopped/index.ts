@@ -11,6 +11,13 @@
  * - the SDK-check waits (`GlueCrawlerPollerJob`, …): their cancel call (StopCrawler, …), made with the AWS SDK v3
  *   client of the service, which the Lambda runtime provides (loaded when first needed).
  *
+ * It trusts no event (anyone allowed to invoke the function can send one): before cancelling anything it reads the
+ * execution (DescribeExecution), which must belong to this function's own account and Region, be an execution of the
+ * state machine the event names, and have ended ABORTED, TIMED_OUT or FAILED; otherwise it logs why and does nothing.
+ * A job that the cancel call addresses by name only (a Glue crawler: StopCrawler takes no run id) is cancelled only
+ * when this execution's own start call started it (not when the execution joined a run already going) and only while
+ * that run is the one running (the run's start time, from the poller's check call, against the start call's time).
+ *
  * A job has ended when its poller's last check reported `SUCCEEDED` or `FAILED`, when the poller's own
  * cancel went through, or (ECS) when the callback arrived. Cancelling is idempotent: a job that has ended
  * in the meantime counts as cancelled. Throttling is retried here; any other failure to cancel is logged
@@ -24,7 +31,7 @@ import { randomUUID } from 'crypto';
 import { BatchClient, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeExecutionOutput, GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { HandlerError, isObject, log, preview, withThrottleRetry } from '../shared/runtime';
 
 /** Created once per container. */
@@ -59,6 +66,7 @@ export const STOPPED_STATUSES = ['ABORTED', 'TIMED_OUT', 'FAILED'] as const;
 export type ErrorName =
   | 'ExecutionStopped.InvalidEvent'
   | 'ExecutionStopped.InvalidConfiguration'
+  | 'ExecutionStopped.InvalidContext'
   | 'ExecutionStopped.CancelFailed';
 
 /** An error named for the log and the function's metrics. */
@@ -120,14 +128,50 @@ export interface SdkState {
     /** Exception names of the command that mean the job has ended already. */
     readonly endedErrors: string[];
   };
+  /**
+   * Set when the cancel addresses the job by name only (no run id): how to tell whether the run that is running is
+   * the one this execution started. The check call is made first; the job is cancelled only while it runs a run
+   * that started within {@link OWN_RUN_TOLERANCE_MS} of this execution's start call.
+   */
+  readonly byName?: RunCheck;
 }
+
+/** The poller's check call, made with the AWS SDK v3 before a cancel by name. */
+export interface RunCheck {
+  /** `<Action>Command` of the same client as the cancel. */
+  readonly command: string;
+  /** Constant fields of the input. */
+  readonly parameters: Record<string, unknown>;
+  /** The input field → the job key it takes its value from. */
+  readonly input: Record<string, string>;
+  readonly statusField: string;
+  readonly runningValues: string[];
+  /** The response field with the current run's start time (a timestamp). */
+  readonly startTimeField?: string;
+  /** The response field with the time the current run has been running, in milliseconds. */
+  readonly elapsedTimeField?: string;
+}
+
+/**
+ * How far the start of the run that is running may lie from this execution's start call (before the call was
+ * scheduled, or after it returned) and still be the run that call started: clocks and the service's own start-up.
+ */
+export const OWN_RUN_TOLERANCE_MS = 60_000;
 
 /** A job found in the history. */
 export type Job =
   | { readonly kind: 'batch'; readonly state: string; readonly jobId: string; ended: boolean }
   | { readonly kind: 'ecs'; readonly state: string; readonly taskArns: string[]; ended: boolean }
   | { readonly kind: 'poller'; readonly state: string; readonly functionArn: string; job: Record<string, unknown>; ended: boolean }
-  | { readonly kind: 'sdk'; readonly state: string; readonly config: SdkState; readonly job: Record<string, unknown>; ended: boolean };
+  | {
+    readonly kind: 'sdk';
+    readonly state: string;
+    readonly config: SdkState;
+    readonly job: Record<string, unknown>;
+    /** When the start call was scheduled and when it returned (the run it started began in between). */
+    readonly startCall: { readonly scheduled?: Date; readonly returned?: Date };
+    ended: boolean;
+  };
 
 export interface Outcome {
   readonly executionArn: string;
@@ -138,16 +182,60 @@ export interface Outcome {
   readonly alreadyFinished: number;
   /** Jobs that had ended before the execution stopped (not touched). */
   readonly ended: number;
+  /** Why nothing was done, when the event was not acted on. */
+  readonly skipped?: string;
+}
+
+/** What the handler needs of the Lambda context: its own function ARN, for its account and Region. */
+export interface HandlerContext {
+  readonly invokedFunctionArn?: string;
 }
 
 /** The Lambda entry point. */
-export async function handler(event: unknown): Promise<Outcome> {
-  const { executionArn, stateMachineArn, status } = parseEvent(event);
-  const states = statesOf(readConfig(), stateMachineArn);
-  if (states.size === 0) {
-    log('INFO', { action: 'skipped', executionArn, status, reason: 'no cdk-sfn-jobs state of this state machine starts jobs' });
-    return { executionArn, status, cancelled: 0, alreadyFinished: 0, ended: 0 };
+export async function handler(event: unknown, context?: HandlerContext): Promise<Outcome> {
+  const claimed = parseEvent(event);
+  const { executionArn } = claimed;
+  const skip = (reason: string, fields: Record<string, unknown> = {}): Outcome => {
+    log('INFO', { action: 'skipped', executionArn, status: claimed.status, reason, ...fields });
+    return { executionArn, status: claimed.status, cancelled: 0, alreadyFinished: 0, ended: 0, skipped: reason };
+  };
+  const own = ownLocation(context);
+  const eventAccount = isObject(event) && typeof event.account === 'string' ? event.account : undefined;
+  if (eventAccount !== undefined && eventAccount !== own.account) return skip(`the event comes from account ${eventAccount}, not this function's (${own.account})`);
+  const where = arnLocation(executionArn);
+  if (where.account !== own.account || where.region !== own.region) {
+    return skip(`the execution is in ${where.account}/${where.region}, not this function's account and Region (${own.account}/${own.region})`);
   }
+  if (executionStateMachineName(executionArn) !== stateMachineName(claimed.stateMachineArn)) {
+    return skip(`the execution does not belong to the state machine the event names (${claimed.stateMachineArn})`);
+  }
+  const config = readConfig();
+  if (statesOf(config, claimed.stateMachineArn).size === 0) return skip('no cdk-sfn-jobs state of this state machine starts jobs');
+
+  // The event is a claim: the execution itself says what happened.
+  let described: DescribeExecutionOutput;
+  try {
+    described = await withThrottleRetry(throttling('DescribeExecution'), () => sfn.send(new DescribeExecutionCommand({ executionArn })));
+  } catch (e) {
+    if (isObject(e) && e.name === 'ExecutionDoesNotExist') return skip('the execution does not exist');
+    throw e;
+  }
+  const status = described.status ?? '';
+  if (!(STOPPED_STATUSES as readonly string[]).includes(status)) {
+    return skip(`the execution is ${status || 'of no known status'}, not ${STOPPED_STATUSES.join(', ')}`, { describedStatus: status });
+  }
+  const machineArns = [described.stateMachineArn, described.stateMachineVersionArn, described.stateMachineAliasArn].filter((a): a is string => !!a);
+  if (!machineArns.includes(claimed.stateMachineArn)) {
+    return skip(`the execution belongs to ${described.stateMachineArn}, not to the state machine the event names (${claimed.stateMachineArn})`);
+  }
+  if (described.executionArn !== undefined && described.executionArn !== executionArn) return skip(`DescribeExecution answered for ${described.executionArn}`);
+  const describedMachine = described.stateMachineArn ?? '';
+  const machineWhere = arnLocation(describedMachine);
+  if (machineWhere.account !== own.account || machineWhere.region !== own.region) {
+    return skip(`the state machine ${describedMachine} is not in this function's account and Region`);
+  }
+  const states = statesOf(config, describedMachine);
+  if (states.size === 0) return skip('no cdk-sfn-jobs state of this state machine starts jobs');
   const jobs = await jobsOf(executionArn, states);
   const reason = truncate(`Step Functions execution ${executionArn} ended ${status}: stopped by cdk-sfn-jobs`, 255);
   let cancelled = 0;
@@ -168,7 +256,7 @@ export async function handler(event: unknown): Promise<Outcome> {
       log('ERROR', { action: 'cancelFailed', executionArn, ...describe(job), error: message });
     }
   });
-  const outcome = { executionArn, status, cancelled, alreadyFinished, ended: jobs.length - cancelled - alreadyFinished - failures.length };
+  const outcome: Outcome = { executionArn, status, cancelled, alreadyFinished, ended: jobs.length - cancelled - alreadyFinished - failures.length };
   log('INFO', { action: 'done', ...outcome, failed: failures.length });
   if (failures.length > 0) {
     throw new ExecutionStoppedError('ExecutionStopped.CancelFailed',
@@ -208,6 +296,35 @@ export function parseEvent(event: unknown): StoppedExecution {
   return { executionArn: detail.executionArn, stateMachineArn: detail.stateMachineArn, status: detail.status as string };
 }
 
+/** The account and Region of an ARN (empty when it is not one). */
+function arnLocation(arn: string): { account: string; region: string } {
+  const parts = arn.split(':');
+  return { region: parts[3] ?? '', account: parts[4] ?? '' };
+}
+
+/** `…:execution:<state machine>:<execution>` → the state machine's name. */
+function executionStateMachineName(executionArn: string): string {
+  return executionArn.split(':')[6] ?? '';
+}
+
+/** `…:stateMachine:<name>[:<version or alias>]` → the name. */
+function stateMachineName(stateMachineArn: string): string {
+  return stateMachineArn.split(':')[6] ?? '';
+}
+
+/**
+ * The function's own account and Region, from the ARN it was invoked with (the Lambda context): what the
+ * execution's ARN must show. Without it the handler cannot tell whose execution an event is about, and fails.
+ */
+function ownLocation(context: HandlerContext | undefined): { account: string; region: string } {
+  const arn = context?.invokedFunctionArn;
+  const where = typeof arn === 'string' && /^arn:[a-z-]+:lambda:/.test(arn) ? arnLocation(arn) : undefined;
+  if (!where || !/^\d{12}$/.test(where.account) || where.region === '') {
+    throw new ExecutionStoppedError('ExecutionStopped.InvalidContext', `The Lambda context has no invokedFunctionArn to tell the function's account; got ${preview(arn)}`);
+  }
+  return where;
+}
+
 export function readConfig(): Config {
   const bad = (what: string): never => {
     throw new ExecutionStoppedError('ExecutionStopped.InvalidConfiguration', `${CONFIG_VARIABLE} ${what}`);
@@ -226,6 +343,10 @@ export function readConfig(): Config {
     if (s.kind === 'poller' && (typeof s.functionArn !== 'string' || !isObject(s.resultFields))) return bad(`has an invalid poller: ${preview(s)}`);
     if (s.kind === 'sdk' && (typeof s.checkState !== 'string' || !isObject(s.cancel) || typeof s.cancel.command !== 'string' || !/^[a-z0-9-]+$/.test(String(s.cancel.client)))) {
       return bad(`has an invalid SDK poller: ${preview(s)}`);
+    }
+    if (s.kind === 'sdk' && s.byName !== undefined
+      && (!isObject(s.byName) || typeof s.byName.command !== 'string' || !isObject(s.byName.input) || !Array.isArray(s.byName.runningValues))) {
+      return bad(`has an invalid run check: ${preview(s)}`);
     }
   }
   return config as unknown as Config;
@@ -250,7 +371,7 @@ interface Context {
   /** The state the event belongs to. */
   readonly state?: string;
   /** The task call scheduled in that state. */
-  readonly scheduled?: { readonly resourceType: string; readonly resource: string; readonly parameters: unknown };
+  readonly scheduled?: { readonly resourceType: string; readonly resource: string; readonly parameters: unknown; readonly at?: Date };
   /** The last job started on this path. */
   readonly job?: Job;
 }
@@ -289,7 +410,10 @@ function step(previous: Context, event: HistoryEvent, states: Map<string, Config
   switch (type) {
     case 'TaskScheduled': {
       const d = event.taskScheduledEventDetails;
-      return { ...previous, scheduled: { resourceType: d?.resourceType ?? '', resource: d?.resource ?? '', parameters: parseJson(d?.parameters) } };
+      return {
+        ...previous,
+        scheduled: { resourceType: d?.resourceType ?? '', resource: d?.resource ?? '', parameters: parseJson(d?.parameters), at: dateOf(event.timestamp) },
+      };
     }
     case 'TaskSubmitted': {
       const d = event.taskSubmittedEventDetails;
@@ -311,7 +435,10 @@ function step(previous: Context, event: HistoryEvent, states: Map<string, Config
           ...Object.fromEntries(Object.entries(sdkStart.jobParameters).map(([field, key]) => [key, request[field]])),
           ...Object.fromEntries(Object.entries(sdkStart.resultFields).map(([key, field]) => [key, at(output, field)])),
         };
-        return started({ kind: 'sdk', state: sdkStart.name, config: sdkStart, job, ended: false });
+        // Only a start call that succeeded started a run: one that failed as running already (the poller then joined
+        // that run) started nothing of this execution's.
+        const startCall = { scheduled: previous.scheduled?.at, returned: dateOf(event.timestamp) };
+        return started({ kind: 'sdk', state: sdkStart.name, config: sdkStart, job, startCall, ended: false });
       }
       const batchStart = ours.find((s) => s.kind === 'batch');
       if (batchStart && d?.resourceType === 'batch' && d.resource === 'submitJob') {
@@ -367,6 +494,12 @@ function at(value: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), value);
 }
 
+function dateOf(value: unknown): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const date = value instanceof Date ? value : new Date(value as string | number);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
@@ -414,6 +547,13 @@ async function cancel(job: Job, reason: string, execution: { executionArn: strin
       const module = sdkModule(call.client);
       const client = sdkClients.get(call.client) ?? new module[call.clientClass]({});
       sdkClients.set(call.client, client);
+      if (job.config.byName) {
+        const own = await ownRunRunning(job, job.config.byName, module, client);
+        if (own !== true) {
+          log('INFO', { action: 'notCancelled', executionArn: execution.executionArn, ...describe(job), reason: own });
+          return 'alreadyFinished';
+        }
+      }
       const input = {
         ...Object.fromEntries(Object.entries(call.input).map(([field, key]) => [field, job.job[key]])),
         ...Object.fromEntries(call.uuidFields.map((field) => [field, randomUUID()])),
@@ -437,6 +577,37 @@ async function cancel(job: Job, reason: string, execution: { executionArn: strin
       return 'cancelled';
     }
   }
+}
+
+/**
+ * Whether the run of a job addressed by name that is running now is the one this execution's start call started:
+ * `true`, or why not. The check call (the poller's own, e.g. GetCrawler) tells whether a run is going and when it
+ * began; that must be between the start call's scheduling and its return (give or take {@link OWN_RUN_TOLERANCE_MS}).
+ */
+async function ownRunRunning(job: Extract<Job, { kind: 'sdk' }>, check: RunCheck, module: Record<string, any>, client: any): Promise<true | string> {
+  const input = {
+    ...check.parameters,
+    ...Object.fromEntries(Object.entries(check.input).map(([field, key]) => [field, job.job[key]])),
+  };
+  const response = await withThrottleRetry(throttling(check.command), () => client.send(new module[check.command](input)));
+  const status = at(response, check.statusField);
+  if (!check.runningValues.includes(String(status))) return `no run is going (${check.statusField} is ${preview(status)})`;
+  const now = Date.now();
+  let began: Date | undefined;
+  if (check.startTimeField !== undefined) began = dateOf(at(response, check.startTimeField));
+  if (began === undefined && check.elapsedTimeField !== undefined) {
+    const elapsed = Number(at(response, check.elapsedTimeField));
+    if (Number.isFinite(elapsed)) began = new Date(now - elapsed);
+  }
+  if (began === undefined) return 'the running run\'s start time is unknown, so it may not be this execution\'s';
+  const { scheduled, returned } = job.startCall;
+  if (scheduled === undefined && returned === undefined) return 'the start call\'s time is unknown';
+  const earliest = (scheduled ?? returned!).getTime() - OWN_RUN_TOLERANCE_MS;
+  const latest = (returned ?? scheduled!).getTime() + OWN_RUN_TOLERANCE_MS;
+  if (began.getTime() < earliest || began.getTime() > latest) {
+    return `the running run began at ${began.toISOString()}, not with this execution's start call (${(scheduled ?? returned!).toISOString()}): another run`;
+  }
+  return true;
 }
 
 /** `arn:…:task/<cluster>/<id>` → `arn:…:cluster/<cluster>` (the old format without a cluster → the default cluster). */

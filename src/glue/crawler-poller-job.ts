@@ -106,6 +106,8 @@ export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
           retryErrors: GLUE_TRANSIENT_ERRORS,
           endedErrors: ['Glue.CrawlerNotRunningException', 'Glue.CrawlerStoppingException'],
           policyStatements: [statement('StopCrawler')],
+          // StopCrawler takes no run id: the stop handler stops only the crawl this execution started (GetCrawler).
+          runElapsedTimeField: 'Crawler.CrawlElapsedTime',
         },
       },
     });

@@ -82,6 +82,26 @@ export interface JobPollerSdkCancel extends JobPollerSdkCall {
    * @default - `jobParameters`
    */
   readonly sdkV3Input?: { [key: string]: string };
+
+  /**
+   * The check response's field (a dotted path) with the time the job's current run began, a timestamp.
+   *
+   * Needed to cancel, when an execution stops, a job that this call addresses by name only (none of its job keys
+   * comes from the start's `resultFields`): another run of the same name (scheduled, or started by another
+   * execution) may be the one going by then. The stack's execution-stopped handler makes the check call first and
+   * cancels only while the run that is going began with this execution's start call (within a minute of it).
+   *
+   * @default - none: a job addressed by name is not cancelled when the execution stops, unless `runElapsedTimeField` is set
+   */
+  readonly runStartTimeField?: string;
+
+  /**
+   * The check response's field (a dotted path) with the time the job's current run has been going, in milliseconds
+   * (`Crawler.CrawlElapsedTime`); like `runStartTimeField`, for a job addressed by name.
+   *
+   * @default - none: a job addressed by name is not cancelled when the execution stops, unless `runStartTimeField` is set
+   */
+  readonly runElapsedTimeField?: string;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface BundledHandlerOptions {
   readonly memorySize?: number;
   /** @default one month */
   readonly logRetention?: logs.RetentionDays;
+  /** Where failed asynchronous invocations go, once Lambda's retries are spent. @default none */
+  readonly onFailure?: lambda.IDestination;
 }
 
 /**
@@ -77,6 +79,7 @@ export function bundledHandler(scope: IConstruct, options: BundledHandlerOptions
     environment: options.environment,
     loggingFormat: lambda.LoggingFormat.JSON,
     logGroup,
+    onFailure: options.onFailure,
   });
 }
 

@@ -301,6 +301,17 @@ test('stopping the execution stops the crawl: the handler is configured with Sto
   expect(text).toContain('"checkState":"Crawl: Check job"');
   expect(text).toContain('"command":"StopCrawlerCommand"');
   expect(text).toContain('"clientClass":"GlueClient"');
+  // StopCrawler takes no run id: the handler first reads the crawler (GetCrawler), and stops only its own crawl
+  expect(text).toContain('"byName":{"command":"GetCrawlerCommand","parameters":{},"input":{"Name":"crawlerName"},"statusField":"Crawler.State","runningValues":["RUNNING","STOPPING"],"elapsedTimeField":"Crawler.CrawlElapsedTime"}');
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Action: 'glue:GetCrawler',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:us-east-1:123456789012:crawler/sales']] },
+      })]),
+    },
+    Roles: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('ExecutionStopped') })]),
+  });
   template.hasResourceProperties('AWS::IAM::Policy', {
     PolicyDocument: {
       Statement: Match.arrayWith([Match.objectLike({

@@ -147,5 +147,8 @@ export function executionStoppedAcknowledgements(): NagAcknowledgement[] {
       { regex: '/^Resource::arn:<AWS::Partition>:states:[^:]+:[0-9]+:execution:<[A-Za-z0-9]+\\.Name>:\\*$/' },
       { regex: '/^Resource::arn:<AWS::Partition>:ecs:[^:]+:[0-9]+:task\\/<[A-Za-z0-9]+>\\/\\*$/' },
     ],
+  }, {
+    id: 'AwsSolutions-SQS3',
+    reason: 'The queue is itself the dead-letter queue of the execution-stopped handler (its Lambda on-failure destination and its rule target\'s DLQ), which cdk-nag only recognises between queues',
   }];
 }

@@ -1,7 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { cancelJobsOnExecutionStop, isJsonata, jsonataObject, jsonataString } from '../../private';
+import { cancelJobsOnExecutionStop, isJsonata, jsonataObject, jsonataString, SdkJobStarter } from '../../private';
 import type { JobPollerStart } from '../job-poller';
 import type { JobPollerSdkCall, JobPollerSdkCheck } from '../sdk-check';
 import { PollSchedule } from './schedule';
@@ -291,8 +291,35 @@ export function cancelSdkJobOnExecutionStop(
   if (!cancel?.sdkV3ClientClass) return;
   const m = /aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)$/.exec(cancel.resource);
   if (!m) return;
+  const command = (action: string) => `${action[0].toUpperCase()}${action.slice(1)}Command`;
   const withoutService = (error: string) => error.replace(/^[A-Za-z0-9]+\./, '');
   const cancelState = poller.checkTask.stateId.replace(/Check job$/, 'Cancel job');
+  const input = cancel.sdkV3Input ?? cancel.jobParameters ?? {};
+
+  // A cancel that takes no value of the start's response (a run id) addresses the job by name: a run of the same
+  // name may have been started by someone else. The handler then cancels only the run this execution started, told
+  // by the check call's start time of the run that is running.
+  let byName: SdkJobStarter['byName'];
+  const byRunId = Object.values(input).some((key) => Object.prototype.hasOwnProperty.call(start.resultFields, key));
+  if (!byRunId) {
+    const checkAction = /aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)$/.exec(check.call.resource);
+    if ((!cancel.runStartTimeField && !cancel.runElapsedTimeField) || !checkAction || checkAction[1] !== m[1]) {
+      Annotations.of(requestedBy).addWarningV2('cdk-sfn-jobs:cancelOnStopByName',
+        'The cancel call addresses the job by name only (no run id from the start\'s response), and the check does not tell when the running run began ' +
+        '(sdkCheck.cancel.runStartTimeField or runElapsedTimeField, with a check call of the same service): the job is not cancelled when the execution stops, ' +
+        'since the run going then may not be this execution\'s.');
+      return;
+    }
+    byName = {
+      command: command(checkAction[2]),
+      parameters: check.call.parameters ?? {},
+      input: check.call.jobParameters ?? {},
+      statusField: check.status.statusField,
+      runningValues: check.status.runningValues,
+      startTimeField: cancel.runStartTimeField,
+      elapsedTimeField: cancel.runElapsedTimeField,
+    };
+  }
   cancelJobsOnExecutionStop(requestedBy, {
     kind: 'sdk',
     state: poller.startTask,
@@ -307,12 +334,13 @@ export function cancelSdkJobOnExecutionStop(
     cancel: {
       client: m[1],
       clientClass: cancel.sdkV3ClientClass,
-      command: `${m[2][0].toUpperCase()}${m[2].slice(1)}Command`,
-      input: cancel.sdkV3Input ?? cancel.jobParameters ?? {},
+      command: command(m[2]),
+      input,
       uuidFields: cancel.uuidParameters ?? [],
       // SDK v3 exception names; Step Functions adds `Exception` where the service's name has none.
       endedErrors: (cancel.endedErrors ?? []).flatMap((e) => [withoutService(e), withoutService(e).replace(/Exception$/, '')]),
     },
-    statements: cancel.policyStatements ?? [],
+    byName,
+    statements: [...cancel.policyStatements ?? [], ...(byName ? check.call.policyStatements ?? [] : [])],
   });
 }

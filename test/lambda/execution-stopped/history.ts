@@ -152,3 +152,19 @@ export function statusChange(status = 'ABORTED', detail: Record<string, unknown>
     },
   };
 }
+
+/** The Lambda context of the handler: a function of the same account and Region as the executions. */
+export const CONTEXT = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:cdk-sfn-jobs-execution-stopped` };
+
+/** DescribeExecution's answer for the execution: stopped (`status`), of the Pipeline state machine. */
+export function describedExecution(status = 'ABORTED', fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    executionArn: EXECUTION_ARN,
+    stateMachineArn: STATE_MACHINE_ARN,
+    name: 'run-1',
+    status,
+    startDate: new Date('2024-05-01T12:00:00Z'),
+    stopDate: new Date('2024-05-01T12:30:00Z'),
+    ...fields,
+  };
+}

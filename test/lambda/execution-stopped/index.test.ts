@@ -1,10 +1,13 @@
 import { BatchClient, ClientException, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { ECSClient, InvalidParameterException, ServerException, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand, InvokeCommandOutput, LambdaClient, TooManyRequestsException } from '@aws-sdk/client-lambda';
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   CHECK_FUNCTION_ARN,
+  ACCOUNT,
+  CONTEXT,
+  describedExecution,
   EXECUTION_ARN,
   History,
   STATE_MACHINE_ARN,
@@ -73,6 +76,7 @@ beforeEach(() => {
   batchMock.reset();
   ecsMock.reset();
   lambdaMock.reset();
+  sfnMock.on(DescribeExecutionCommand).resolves(describedExecution());
   process.env[CONFIG_VARIABLE] = JSON.stringify(CONFIG);
   jest.spyOn(Math, 'random').mockReturnValue(0); // no backoff pauses in tests
   infoLog = jest.spyOn(console, 'info').mockImplementation(() => {});
@@ -99,7 +103,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(sfnMock.commandCalls(GetExecutionHistoryCommand)[0].args[0].input).toEqual({
@@ -117,7 +121,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    await handler(statusChange('TIMED_OUT'));
+    await handler(statusChange('TIMED_OUT'), CONTEXT);
 
     // THEN
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(1);
@@ -134,7 +138,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    const result = await handler(statusChange('FAILED'));
+    const result = await handler(statusChange('FAILED'), CONTEXT);
 
     // THEN
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
@@ -158,7 +162,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    const result = await handler(statusChange('FAILED'));
+    const result = await handler(statusChange('FAILED'), CONTEXT);
 
     // THEN
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
@@ -174,7 +178,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    await handler(statusChange());
+    await handler(statusChange(), CONTEXT);
 
     // THEN
     const calls = lambdaMock.commandCalls(InvokeCommand).map((c) => c.args[0].input);
@@ -195,7 +199,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    await handler(statusChange());
+    await handler(statusChange(), CONTEXT);
 
     // THEN
     const payload = payloadOf(lambdaMock.commandCalls(InvokeCommand)[0].args[0].input.Payload);
@@ -209,7 +213,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(ecsMock.commandCalls(StopTaskCommand).map((c) => c.args[0].input)).toEqual([
@@ -227,7 +231,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    const result = await handler(statusChange('FAILED'));
+    const result = await handler(statusChange('FAILED'), CONTEXT);
 
     // THEN
     expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
@@ -244,7 +248,7 @@ describe('our states at the top level', () => {
     givenHistory(h);
 
     // WHEN
-    await handler(statusChange());
+    await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
@@ -267,7 +271,7 @@ describe('our states in Parallel branches and Map iterations', () => {
     givenHistory(h);
 
     // WHEN
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(batchMock.commandCalls(TerminateJobCommand).map((c) => c.args[0].input.jobId)).toEqual(['job-b']);
@@ -288,7 +292,7 @@ describe('our states in Parallel branches and Map iterations', () => {
     givenHistory(h);
 
     // WHEN
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), CONTEXT);
 
     // THEN
     const jobs = lambdaMock.commandCalls(InvokeCommand)
@@ -307,7 +311,7 @@ describe('our states in Parallel branches and Map iterations', () => {
     givenHistory(h, 4);
 
     // WHEN
-    await handler(statusChange());
+    await handler(statusChange(), CONTEXT);
 
     // THEN every page was read, in order, and the job terminated once
     const tokens = sfnMock.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input.nextToken);
@@ -329,11 +333,11 @@ describe('idempotence and failures', () => {
   test('the same event twice: the second run finds the jobs ended and succeeds', async () => {
     // GIVEN
     givenHistory(runningEverywhere());
-    await handler(statusChange());
+    await handler(statusChange(), CONTEXT);
     ecsMock.on(StopTaskCommand).resolves({ task: { taskArn: taskArn('t1'), lastStatus: 'STOPPED', stoppedReason: REASON } });
 
     // WHEN
-    const second = await handler(statusChange());
+    const second = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(2);
@@ -347,7 +351,7 @@ describe('idempotence and failures', () => {
     ecsMock.on(StopTaskCommand).rejects(new InvalidParameterException({ message: 'The referenced task was not found.', $metadata: {} }));
 
     // WHEN
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(result).toMatchObject({ cancelled: 0, alreadyFinished: 2 });
@@ -362,7 +366,7 @@ describe('idempotence and failures', () => {
     lambdaMock.on(InvokeCommand).rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} })).resolves({ StatusCode: 200 });
 
     // WHEN
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(3);
@@ -376,7 +380,7 @@ describe('idempotence and failures', () => {
     batchMock.on(TerminateJobCommand).rejects(throttledBatch());
 
     // WHEN / THEN
-    await expect(handler(statusChange())).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed', message: expect.stringMatching(/job-1.*ExecutionStopped.Throttled/) });
+    await expect(handler(statusChange(), CONTEXT)).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed', message: expect.stringMatching(/job-1.*ExecutionStopped.Throttled/) });
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(THROTTLE_ATTEMPTS);
   });
 
@@ -386,7 +390,7 @@ describe('idempotence and failures', () => {
     batchMock.on(TerminateJobCommand).rejects(new ClientException({ message: 'User is not authorized', $metadata: {} }));
 
     // WHEN / THEN
-    await expect(handler(statusChange())).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed', message: expect.stringContaining('not authorized') });
+    await expect(handler(statusChange(), CONTEXT)).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed', message: expect.stringContaining('not authorized') });
     expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(1);
     expect(logged(errorLog)).toEqual([expect.objectContaining({ action: 'cancelFailed', jobId: 'job-1', error: expect.stringContaining('not authorized') })]);
   });
@@ -397,7 +401,7 @@ describe('idempotence and failures', () => {
     ecsMock.on(StopTaskCommand).rejects(new ServerException({ message: 'internal error', $metadata: {} }));
 
     // WHEN / THEN
-    await expect(handler(statusChange())).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed' });
+    await expect(handler(statusChange(), CONTEXT)).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed' });
   });
 
   test('a check function that fails to cancel fails the invocation', async () => {
@@ -408,12 +412,12 @@ describe('idempotence and failures', () => {
     lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: blob('{"errorType":"AccessDenied"}') });
 
     // WHEN / THEN
-    await expect(handler(statusChange())).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed', message: expect.stringContaining('AccessDenied') });
+    await expect(handler(statusChange(), CONTEXT)).rejects.toMatchObject({ name: 'ExecutionStopped.CancelFailed', message: expect.stringContaining('AccessDenied') });
   });
 
   test('an execution of a state machine without our states (a stale rule): nothing is read', async () => {
     // WHEN
-    const result = await handler(statusChange('ABORTED', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Unrelated' }));
+    const result = await handler(statusChange('ABORTED', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Unrelated' }), CONTEXT);
 
     // THEN
     expect(sfnMock.calls()).toHaveLength(0);
@@ -425,12 +429,191 @@ describe('idempotence and failures', () => {
     const h = new History();
     h.aborted(h.batchSubmit(1, 'Train', 'job-1'));
     givenHistory(h);
+    sfnMock.on(DescribeExecutionCommand).resolves(describedExecution('ABORTED', { stateMachineAliasArn: `${STATE_MACHINE_ARN}:prod` }));
 
     // WHEN
-    await handler(statusChange('ABORTED', { stateMachineArn: `${STATE_MACHINE_ARN}:prod` }));
+    await handler(statusChange('ABORTED', { stateMachineArn: `${STATE_MACHINE_ARN}:prod` }), CONTEXT);
 
     // THEN
     expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(1);
+  });
+});
+
+describe('an event is a claim: the execution is read before anything is cancelled', () => {
+  const OTHER_ACCOUNT = '210987654321';
+
+  /** A job left running (a BatchPollerJob polling), so that a trusted event would terminate it. */
+  function givenRunningJob(): void {
+    const h = new History();
+    let id = h.batchSubmit(1, 'Train', 'job-1');
+    id = h.pollRound(id, 'Train', BATCH_POLLER_FUNCTION, { jobId: 'job-1' }, running('job-1'));
+    h.aborted(id);
+    givenHistory(h);
+  }
+
+  /** Nothing was cancelled: no TerminateJob, StopTask or cancel invocation, no history read. */
+  function expectNothingCancelled(): void {
+    expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(0);
+    expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
+    expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(sfnMock.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
+  }
+
+  test('the execution is read with DescribeExecution first, then its history', async () => {
+    // GIVEN
+    givenRunningJob();
+
+    // WHEN
+    await handler(statusChange(), CONTEXT);
+
+    // THEN
+    expect(sfnMock.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toEqual([{ executionArn: EXECUTION_ARN }]);
+    expect(sfnMock.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeExecutionCommand', 'GetExecutionHistoryCommand']);
+    expect(batchMock.commandCalls(TerminateJobCommand)).toHaveLength(1);
+  });
+
+  test('a forged event: it says ABORTED, DescribeExecution says RUNNING: nothing is cancelled, and the log says why', async () => {
+    // GIVEN
+    givenRunningJob();
+    sfnMock.on(DescribeExecutionCommand).resolves(describedExecution('RUNNING', { stopDate: undefined }));
+
+    // WHEN
+    const result = await handler(statusChange('ABORTED'), CONTEXT);
+
+    // THEN
+    expectNothingCancelled();
+    expect(result).toMatchObject({ cancelled: 0, skipped: expect.stringContaining('the execution is RUNNING') });
+    expect(logged(infoLog)).toContainEqual(expect.objectContaining({ action: 'skipped', executionArn: EXECUTION_ARN, describedStatus: 'RUNNING' }));
+  });
+
+  test('a FAILED execution that was redriven since (RUNNING again, or PENDING_REDRIVE): its jobs are left alone', async () => {
+    // GIVEN
+    givenRunningJob();
+    sfnMock.on(DescribeExecutionCommand).resolves(describedExecution('PENDING_REDRIVE'));
+
+    // WHEN
+    const result = await handler(statusChange('FAILED'), CONTEXT);
+
+    // THEN
+    expectNothingCancelled();
+    expect(result.skipped).toMatch(/PENDING_REDRIVE/);
+  });
+
+  test('a replayed event (the second delivery, after the jobs were cancelled) cancels nothing new: idempotent', async () => {
+    // GIVEN the first delivery terminated the job; AWS Batch now answers as for a terminated job
+    givenRunningJob();
+    const first = await handler(statusChange(), CONTEXT);
+    batchMock.reset();
+    batchMock.on(TerminateJobCommand).rejects(new ClientException({ message: 'Job job-1 not found', $metadata: {} }));
+
+    // WHEN the same event comes again
+    const second = await handler(statusChange(), CONTEXT);
+
+    // THEN the job counts as already finished; nothing failed, nothing else was touched
+    expect(first).toMatchObject({ cancelled: 1 });
+    expect(second).toMatchObject({ cancelled: 0, alreadyFinished: 1 });
+    expect(ecsMock.commandCalls(StopTaskCommand)).toHaveLength(0);
+    expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  test('a cross-account event (execution of another account): nothing is read or cancelled', async () => {
+    // GIVEN an event forwarded from another account's bus, about an execution there
+    givenRunningJob();
+    const executionArn = EXECUTION_ARN.replace(ACCOUNT, OTHER_ACCOUNT);
+    const event = { ...statusChange('ABORTED', { executionArn, stateMachineArn: STATE_MACHINE_ARN.replace(ACCOUNT, OTHER_ACCOUNT) }), account: OTHER_ACCOUNT };
+
+    // WHEN
+    const result = await handler(event, CONTEXT);
+
+    // THEN
+    expectNothingCancelled();
+    expect(sfnMock.calls()).toHaveLength(0);
+    expect(result.skipped).toMatch(new RegExp(OTHER_ACCOUNT));
+  });
+
+  test('an event whose account field is ours but whose execution is another account\'s: nothing is cancelled', async () => {
+    // GIVEN
+    givenRunningJob();
+    const event = statusChange('ABORTED', { executionArn: EXECUTION_ARN.replace(ACCOUNT, OTHER_ACCOUNT) });
+
+    // WHEN
+    const result = await handler(event, CONTEXT);
+
+    // THEN
+    expectNothingCancelled();
+    expect(result.skipped).toMatch(/not this function's account and Region/);
+  });
+
+  test('the function of another account (the context says so): our own account\'s executions only', async () => {
+    // GIVEN
+    givenRunningJob();
+
+    // WHEN
+    const result = await handler(statusChange(), { invokedFunctionArn: CONTEXT.invokedFunctionArn.replace(ACCOUNT, OTHER_ACCOUNT) });
+
+    // THEN
+    expectNothingCancelled();
+    expect(result.skipped).toBeDefined();
+  });
+
+  test('a mismatched state machine ARN: DescribeExecution says the execution belongs to another state machine', async () => {
+    // GIVEN the event names Pipeline; the execution is in fact one of Other (also listed: its states would be ours too)
+    givenRunningJob();
+    sfnMock.on(DescribeExecutionCommand).resolves(describedExecution('ABORTED', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Other' }));
+
+    // WHEN
+    const result = await handler(statusChange(), CONTEXT);
+
+    // THEN
+    expectNothingCancelled();
+    expect(result.skipped).toMatch(/belongs to .*stateMachine:Other, not to the state machine the event names/);
+  });
+
+  test('an execution ARN of another state machine than the event names: nothing is read', async () => {
+    // GIVEN
+    givenRunningJob();
+
+    // WHEN
+    const result = await handler(statusChange('ABORTED', { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Other:run-1' }), CONTEXT);
+
+    // THEN
+    expectNothingCancelled();
+    expect(sfnMock.calls()).toHaveLength(0);
+    expect(result.skipped).toMatch(/does not belong to the state machine the event names/);
+  });
+
+  test('an execution that does not exist: nothing is cancelled', async () => {
+    // GIVEN
+    givenRunningJob();
+    sfnMock.on(DescribeExecutionCommand).rejects(Object.assign(new Error('Execution Does Not Exist'), { name: 'ExecutionDoesNotExist' }));
+
+    // WHEN
+    const result = await handler(statusChange(), CONTEXT);
+
+    // THEN
+    expectNothingCancelled();
+    expect(result.skipped).toMatch(/does not exist/);
+  });
+
+  test('DescribeExecution denied or failing: the invocation fails (the event is retried, then goes to the dead-letter queue)', async () => {
+    // GIVEN
+    givenRunningJob();
+    sfnMock.on(DescribeExecutionCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+
+    // WHEN / THEN
+    await expect(handler(statusChange(), CONTEXT)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expectNothingCancelled();
+  });
+
+  test('no Lambda context to tell the own account: ExecutionStopped.InvalidContext, nothing called', async () => {
+    // GIVEN
+    givenRunningJob();
+
+    // WHEN / THEN
+    await expect(handler(statusChange())).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidContext' });
+    await expect(handler(statusChange(), { invokedFunctionArn: 'not-an-arn' })).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidContext' });
+    expect(sfnMock.calls()).toHaveLength(0);
+    expectNothingCancelled();
   });
 });
 
@@ -446,7 +629,7 @@ describe('malformed events', () => {
     ['a status that is not a stop', statusChange('SUCCEEDED')],
   ])('%s: ExecutionStopped.InvalidEvent, nothing called', async (_what, event) => {
     // WHEN / THEN
-    await expect(handler(event)).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidEvent', message: expect.stringMatching(/^Invalid event: /) });
+    await expect(handler(event, CONTEXT)).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidEvent', message: expect.stringMatching(/^Invalid event: /) });
     expect(sfnMock.calls()).toHaveLength(0);
   });
 
@@ -455,9 +638,9 @@ describe('malformed events', () => {
     process.env[CONFIG_VARIABLE] = '{"machines":[],"states":[{"kind":"poller","name":"x","machines":[0]}]}';
 
     // WHEN / THEN
-    await expect(handler(statusChange())).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidConfiguration' });
+    await expect(handler(statusChange(), CONTEXT)).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidConfiguration' });
     delete process.env[CONFIG_VARIABLE];
-    await expect(handler(statusChange())).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidConfiguration' });
+    await expect(handler(statusChange(), CONTEXT)).rejects.toMatchObject({ name: 'ExecutionStopped.InvalidConfiguration' });
   });
 });
 

@@ -9,12 +9,13 @@
  */
 import { BatchClient, DescribeJobsCommand, JobDetail, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CONTEXT, describedExecution } from './history';
 import { handler as checkHandler } from '../../../lambda/batch-poller/index';
 import { CONFIG_VARIABLE, handler } from '../../../lambda/execution-stopped/index';
 import { BatchPollerJob, EcsCallbackTask, testing } from '../../../src';
@@ -180,6 +181,7 @@ beforeEach(() => {
   sfnMock.reset();
   batchMock.reset();
   ecsMock.reset();
+  sfnMock.on(DescribeExecutionCommand).resolves(describedExecution());
   jest.spyOn(console, 'info').mockImplementation(() => {});
   jest.spyOn(console, 'debug').mockImplementation(() => {});
   batchMock.on(TerminateJobCommand).resolves({});
@@ -199,7 +201,7 @@ describe('the history of a real run, stopped at T, fed to the real handler', () 
     givenHistory(run.events, 7);
 
     // WHEN
-    const outcome = await handler(statusChange());
+    const outcome = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(run.result.status).toBe('SUCCEEDED'); // the run itself went on to the end
@@ -218,7 +220,7 @@ describe('the history of a real run, stopped at T, fed to the real handler', () 
     givenHistory(run.events, 10);
 
     // WHEN
-    const outcome = await handler(statusChange());
+    const outcome = await handler(statusChange(), CONTEXT);
 
     // THEN the jobs started before T: Prepare's (ended), Eval's, one per Shard iteration; one ECS task
     const { jobs, tasks: ecsTasks } = run.account;
@@ -239,7 +241,7 @@ describe('the history of a real run, stopped at T, fed to the real handler', () 
     givenHistory(run.events, 1000);
 
     // WHEN
-    const outcome = await handler(statusChange());
+    const outcome = await handler(statusChange(), CONTEXT);
 
     // THEN
     const { jobs, tasks: ecsTasks } = run.account;
@@ -259,7 +261,7 @@ describe('the history of a real run, stopped at T, fed to the real handler', () 
     givenHistory(run.events, 1000);
 
     // WHEN
-    const outcome = await handler(statusChange());
+    const outcome = await handler(statusChange(), CONTEXT);
 
     // THEN
     expect(run.events.some((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === 'Render')).toBe(true);

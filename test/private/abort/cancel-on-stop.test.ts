@@ -1,11 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BatchPollerJob, BatchPollerJobProps, EcsCallbackTask, JobPoller } from '../../../src';
+import { BatchPollerJob, BatchPollerJobProps, EcsCallbackTask, ExecutionStopped, JobPoller } from '../../../src';
 import { definitionStates, definitionText } from '../../../src/private/abort/definition';
 import { fargateFixture } from '../../ecs/fixtures';
 import {
@@ -108,6 +110,8 @@ describe('the rule', () => {
       Arn: { 'Fn::GetAtt': [Object.keys(watcherResources(stack).functions)[0], 'Arn'] },
       Id: 'Target0',
       RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+      // what EventBridge cannot deliver to the function goes to the handler's dead-letter queue
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^CdkSfnJobsExecutionStoppedDeadLetterQueue/), 'Arn'] } },
     }]);
   });
 
@@ -200,9 +204,10 @@ describe('IAM: least privilege', () => {
     const clusterId = logicalIdOf(fx.cluster.node.defaultChild!);
     expect(statements).toEqual([
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CdkSfnJobsExecutionStoppedDeadLetterQueue/), 'Arn'] } },
       {
         Effect: 'Allow',
-        Action: ['states:GetExecutionHistory'],
+        Action: ['states:DescribeExecution', 'states:GetExecutionHistory'],
         Resource: { 'Fn::Join': ['', ['arn:', PARTITION, ':states:us-east-1:123456789012:execution:', { 'Fn::GetAtt': [smId, 'Name'] }, ':*']] },
       },
       {
@@ -234,7 +239,7 @@ describe('IAM: least privilege', () => {
     const actions = statementsForRole(stack, handlerRoleId(stack)).map((s) => s.Action);
 
     // THEN
-    expect(actions).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], ['states:GetExecutionHistory'], ['batch:TerminateJob']]);
+    expect(actions).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], ['sqs:SendMessage'], ['states:DescribeExecution', 'states:GetExecutionHistory'], ['batch:TerminateJob']]);
   });
 
   test('cdk-nag: only the documented wildcards remain', () => {
@@ -302,7 +307,287 @@ describe('cancelJobOnExecutionStop', () => {
   });
 });
 
+describe('operating the handler: ExecutionStopped.of, the dead-letter queue, what to alarm on', () => {
+  test('ExecutionStopped.of: the function, its rule, its role and its dead-letter queue, for alarms', () => {
+    // GIVEN
+    const stack = newTestStack();
+    machine(stack, 'Pipeline', batchJob(stack));
+
+    // WHEN
+    const handle = ExecutionStopped.of(stack)!;
+    new cloudwatch.Alarm(stack, 'HandlerErrors', { metric: handle.handler.metricErrors(), threshold: 1, evaluationPeriods: 1 });
+    new cloudwatch.Alarm(stack, 'Unhandled', { metric: handle.deadLetterQueue.metricApproximateNumberOfMessagesVisible(), threshold: 1, evaluationPeriods: 1 });
+
+    // THEN the handle is the one the stack gets at synthesis (no second rule or function)
+    expect(ExecutionStopped.of(new Construct(stack, 'Anywhere'))).toBe(handle);
+    const { rules, functions } = watcherResources(stack);
+    expect(Object.keys(rules)).toHaveLength(1);
+    expect(Object.keys(functions)).toHaveLength(1);
+    expect(stack.resolve(handle.rule.ruleArn)).toEqual({ 'Fn::GetAtt': [Object.keys(rules)[0], 'Arn'] });
+    expect(stack.resolve(handle.role.roleArn)).toEqual({ 'Fn::GetAtt': [handlerRoleId(stack), 'Arn'] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Object.keys(functions)[0] } }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS' });
+    // the pattern holds the state machine (attached when `of` was called), once
+    expect(Object.values(rules)[0].Properties.EventPattern.detail.stateMachineArn).toHaveLength(2);
+  });
+
+  test('ExecutionStopped.of before any state machine holds our states: undefined; a state machine added after it is still covered', () => {
+    // GIVEN
+    const stack = newTestStack();
+    const first = batchJob(stack);
+    expect(ExecutionStopped.of(stack)).toBeUndefined();
+    const a = machine(stack, 'A', first);
+    const handle = ExecutionStopped.of(stack);
+
+    // WHEN a second machine comes after the handle was taken
+    const b = machine(stack, 'B', batchJob(stack, 'Eval'));
+
+    // THEN both are watched by the one handler
+    const [rule] = Object.values(watcherResources(stack).rules);
+    expect(handle).toBeDefined();
+    expect(rule.Properties.EventPattern.detail.stateMachineArn.filter((v: any) => !v.prefix)).toEqual([stateMachineArn(a), stateMachineArn(b)]);
+    expect(handlerConfig(stack).states).toEqual([
+      { kind: 'batch', name: 'Train: Start job', machines: [0] },
+      { kind: 'batch', name: 'Eval: Start job', machines: [1] },
+    ]);
+  });
+
+  test('a stack without our constructs: no handle', () => {
+    const stack = newTestStack();
+    machine(stack, 'Plain', new sfn.Pass(stack, 'P'));
+    expect(ExecutionStopped.of(stack)).toBeUndefined();
+  });
+
+  test('the dead-letter queue: encrypted (SSE-SQS), kept 14 days, TLS only; the on-failure destination of the function and the rule target\'s DLQ', () => {
+    // GIVEN
+    const stack = newTestStack();
+    machine(stack, 'Pipeline', batchJob(stack));
+
+    // WHEN
+    const template = Template.fromStack(stack);
+
+    // THEN
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.values(queues)).toEqual([expect.objectContaining({
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: Duration.days(14).toSeconds() },
+    })]);
+    const queueId = Object.keys(queues)[0];
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          // EventBridge may send what it cannot deliver, for this rule only
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Object.keys(watcherResources(stack).rules)[0], 'Arn'] } } },
+          }),
+        ]),
+      },
+      Queues: [{ Ref: queueId }],
+    });
+    // Lambda's asynchronous retries spent: the event, the error and the response go to the queue
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Object.keys(watcherResources(stack).functions)[0] },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    expect(statementsForRole(stack, handlerRoleId(stack))).toContainEqual({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+  });
+});
+
+describe('a JobPoller whose SDK cancel addresses the job by name only (no run id from the start)', () => {
+  function byNamePoller(scope: Construct, timing: { runStartTimeField?: string; runElapsedTimeField?: string }): JobPoller {
+    const arn = 'arn:aws:glue:us-east-1:123456789012:crawler/sales';
+    const statement = (action: string) => new iam.PolicyStatement({ actions: [action], resources: [arn] });
+    return new JobPoller(scope, 'Crawl', {
+      errorPrefix: 'Crawl',
+      start: {
+        resource: 'arn:aws:states:::aws-sdk:glue:startCrawler',
+        parameters: {},
+        jobValues: { crawlerName: 'sales' },
+        jobParameters: { Name: 'crawlerName' },
+        resultFields: {},
+        policyStatements: [statement('glue:StartCrawler')],
+      },
+      sdkCheck: {
+        jobDescription: 'crawl',
+        call: { resource: 'arn:aws:states:::aws-sdk:glue:getCrawler', jobParameters: { Name: 'crawlerName' }, policyStatements: [statement('glue:GetCrawler')] },
+        status: { statusField: 'Crawler.State', runningValues: ['RUNNING'], succeededValues: ['READY'] },
+        cancel: {
+          resource: 'arn:aws:states:::aws-sdk:glue:stopCrawler',
+          jobParameters: { Name: 'crawlerName' },
+          sdkV3ClientClass: 'GlueClient',
+          policyStatements: [statement('glue:StopCrawler')],
+          ...timing,
+        },
+      },
+    });
+  }
+
+  test('without a way to tell whose run is going: not cancelled on stop (no handler), and a warning says why', () => {
+    // GIVEN
+    const stack = newTestStack();
+
+    // WHEN
+    machine(stack, 'Pipeline', byNamePoller(stack, {}));
+
+    // THEN
+    expect(Object.keys(watcherResources(stack).functions)).toHaveLength(0);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Crawl', Match.stringLikeRegexp('by name only.*not cancelled when the execution stops.*cancelOnStopByName'));
+  });
+
+  test('with runStartTimeField: the handler checks the run first (the check call, and its permission)', () => {
+    // GIVEN
+    const stack = newTestStack();
+
+    // WHEN
+    machine(stack, 'Pipeline', byNamePoller(stack, { runStartTimeField: 'Crawler.CurrentRun.StartedOn' }));
+
+    // THEN
+    expect(handlerConfig(stack).states[0].byName).toEqual({
+      command: 'GetCrawlerCommand',
+      parameters: {},
+      input: { Name: 'crawlerName' },
+      statusField: 'Crawler.State',
+      runningValues: ['RUNNING'],
+      startTimeField: 'Crawler.CurrentRun.StartedOn',
+    });
+    expect(statementsForRole(stack, handlerRoleId(stack))).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: ['glue:GetCrawler'], Resource: 'arn:aws:glue:us-east-1:123456789012:crawler/sales' }),
+      expect.objectContaining({ Action: ['glue:StopCrawler'], Resource: 'arn:aws:glue:us-east-1:123456789012:crawler/sales' }),
+    ]));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cancelOnStopByName'));
+  });
+});
+
+describe('a state machine encrypted with a customer managed key', () => {
+  test('the handler may decrypt with the key, in the state machine\'s encryption context only', () => {
+    // GIVEN
+    const stack = newTestStack();
+    const key = new kms.Key(stack, 'Key');
+    const sm = new sfn.StateMachine(stack, 'Pipeline', {
+      definitionBody: sfn.DefinitionBody.fromChainable(batchJob(stack)),
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key),
+    });
+
+    // WHEN
+    const statements = statementsForRole(stack, handlerRoleId(stack));
+
+    // THEN
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: { 'Fn::GetAtt': [logicalIdOf(key.node.defaultChild!), 'Arn'] },
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachineArn(sm) } },
+    });
+  });
+
+  test('a key given by alias: the key the alias names (kms:ResourceAliases), in the encryption context', () => {
+    // GIVEN
+    const stack = newTestStack();
+    const sm = new sfn.StateMachine(stack, 'Pipeline', { definitionBody: sfn.DefinitionBody.fromChainable(batchJob(stack)) });
+    (sm.node.defaultChild as sfn.CfnStateMachine).encryptionConfiguration = { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: 'alias/pipelines' };
+
+    // WHEN
+    const statements = statementsForRole(stack, handlerRoleId(stack));
+
+    // THEN
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: { 'Fn::Join': ['', ['arn:', PARTITION, ':kms:us-east-1:123456789012:key/*']] },
+      Condition: {
+        'StringEquals': { 'kms:EncryptionContext:aws:states:stateMachineArn': stateMachineArn(sm) },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/pipelines' },
+      },
+    });
+  });
+
+  test('a key given by id: its ARN in the stack\'s account and Region', () => {
+    // GIVEN
+    const stack = newTestStack();
+    const sm = new sfn.StateMachine(stack, 'Pipeline', { definitionBody: sfn.DefinitionBody.fromChainable(batchJob(stack)) });
+    (sm.node.defaultChild as sfn.CfnStateMachine).encryptionConfiguration = { type: 'CUSTOMER_MANAGED_KMS_KEY', kmsKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab' };
+
+    // WHEN / THEN
+    expect(statementsForRole(stack, handlerRoleId(stack))).toContainEqual(expect.objectContaining({
+      Action: ['kms:Decrypt'],
+      Resource: { 'Fn::Join': ['', ['arn:', PARTITION, ':kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab']] },
+    }));
+  });
+
+  test('AWS owned keys (the default, or said explicitly): no KMS permission', () => {
+    // GIVEN
+    const stack = newTestStack();
+    new sfn.StateMachine(stack, 'Pipeline', {
+      definitionBody: sfn.DefinitionBody.fromChainable(batchJob(stack)),
+      encryptionConfiguration: new sfn.AwsOwnedEncryptionConfiguration(),
+    });
+
+    // WHEN / THEN
+    expect(statementsForRole(stack, handlerRoleId(stack)).map((st) => st.Action)).not.toContainEqual(['kms:Decrypt']);
+  });
+});
+
 describe('what is not covered is said at synthesis', () => {
+  test('an Express state machine: a warning, and neither a rule nor a function (Express executions send no status-change events)', () => {
+    // GIVEN
+    const stack = newTestStack();
+    new sfn.StateMachine(stack, 'Fast', { definitionBody: sfn.DefinitionBody.fromChainable(batchJob(stack)), stateMachineType: sfn.StateMachineType.EXPRESS });
+
+    // WHEN
+    const { rules, functions } = watcherResources(stack);
+
+    // THEN
+    expect(Object.keys(rules)).toHaveLength(0);
+    expect(Object.keys(functions)).toHaveLength(0);
+    expect(ExecutionStopped.of(stack)).toBeUndefined();
+    Annotations.fromStack(stack).hasWarning('/TestStack/Train', Match.stringLikeRegexp('Fast is an Express state machine.*not cancelled.*cancelOnStopExpress'));
+  });
+
+  test('an Express and a Standard state machine holding our states: only the Standard one is watched', () => {
+    // GIVEN
+    const stack = newTestStack();
+    new sfn.StateMachine(stack, 'Fast', { definitionBody: sfn.DefinitionBody.fromChainable(batchJob(stack, 'Quick')), stateMachineType: sfn.StateMachineType.EXPRESS });
+    const slow = machine(stack, 'Slow', batchJob(stack));
+
+    // WHEN
+    const [rule] = Object.values(watcherResources(stack).rules);
+
+    // THEN
+    expect(rule.Properties.EventPattern.detail.stateMachineArn.filter((v: any) => !v.prefix)).toEqual([stateMachineArn(slow)]);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Quick', Match.stringLikeRegexp('Express'));
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/Train', Match.stringLikeRegexp('Express'));
+  });
+
+  test('a construct whose state machine is in another stack: a warning on the construct, no rule in either stack', () => {
+    // GIVEN the poller in one stack, the state machine holding it in another
+    const app = new App();
+    const jobs = new Stack(app, 'Jobs', { env: { account: '123456789012', region: 'us-east-1' } });
+    const pipeline = new Stack(app, 'Pipeline', { env: { account: '123456789012', region: 'us-east-1' } });
+    const job = batchJob(jobs);
+    machine(pipeline, 'Machine', job);
+    machine(jobs, 'Unrelated', new sfn.Pass(jobs, 'P'));
+
+    // WHEN / THEN
+    Annotations.fromStack(jobs).hasWarning('/Jobs/Train', Match.stringLikeRegexp('Pipeline/Machine, of another stack.*not cancelled when an execution stops.*cancelOnStopOtherStack'));
+    expect(Object.keys(watcherResources(jobs).rules)).toHaveLength(0);
+    expect(Object.keys(watcherResources(pipeline).rules)).toHaveLength(0);
+  });
+
+  test('the same, with no state machine at all in the construct\'s stack: still a warning', () => {
+    // GIVEN
+    const app = new App();
+    const jobs = new Stack(app, 'Jobs', { env: { account: '123456789012', region: 'us-east-1' } });
+    const pipeline = new Stack(app, 'Pipeline', { env: { account: '123456789012', region: 'us-east-1' } });
+    machine(pipeline, 'Machine', batchJob(jobs));
+
+    // WHEN / THEN
+    Annotations.fromStack(jobs).hasWarning('/Jobs/Train', Match.stringLikeRegexp('cancelOnStopOtherStack'));
+  });
+
   test('a state inside a Distributed Map: a warning', () => {
     // GIVEN
     const stack = newTestStack();
