@@ -54,7 +54,9 @@ export interface BedrockBatchInferencePollerJobProps extends JobPollingBaseOptio
    * The service role Bedrock uses to read the input and write the output.
    *
    * @default - a role trusted by `bedrock.amazonaws.com` for this account's invocation jobs (`aws:SourceAccount`,
-   * `aws:SourceArn`), with read on `input`, write on `output` and `bedrock:InvokeModel` on the model
+   * `aws:SourceArn`), with `s3:GetObject` and a prefix-scoped `s3:ListBucket` on `input`, `s3:PutObject` on `output`
+   * (and their buckets' KMS keys), and `bedrock:InvokeModel` on an inference profile and its models or a provisioned
+   * model
    */
   readonly role?: iam.IRole;
 

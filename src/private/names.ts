@@ -3,7 +3,6 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { isJsonata } from './expressions';
 import { jsonataBody } from './jsonata';
-import { isIntrinsicCall, parseIntrinsic } from '../testing/private/jsonpath/intrinsics';
 
 /**
  * One place decides how a resource name turns into the IAM resource that scopes it (DESIGN.md §3):
@@ -58,6 +57,7 @@ const JSON_PATH_TOKEN = Symbol.for('@aws-cdk/aws-stepfunctions.JsonPathToken');
  * before its first placeholder; nothing for any other path or call.
  */
 function intrinsicPrefix(path: string): string {
+  const { isIntrinsicCall, parseIntrinsic } = intrinsics();
   if (!isIntrinsicCall(path)) return '';
   let call;
   try {
@@ -129,6 +129,15 @@ function isConcatenation(node: JsonataNode): boolean {
 function concatenationOperands(node: JsonataNode): JsonataNode[] {
   const lhs = unwrapBlock(node.lhs!);
   return [...(isConcatenation(lhs) ? concatenationOperands(lhs) : [lhs]), node.rhs!];
+}
+
+type Intrinsics = typeof import('../testing/private/jsonpath/intrinsics');
+let intrinsicsModule: Intrinsics | undefined;
+/** The offline executor's intrinsic-function parser, loaded on first use (it loads jsonpath-plus). */
+function intrinsics(): Intrinsics {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  intrinsicsModule ??= require('../testing/private/jsonpath/intrinsics') as Intrinsics;
+  return intrinsicsModule;
 }
 
 type Jsonata = typeof import('jsonata');
