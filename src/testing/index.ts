@@ -127,6 +127,39 @@ export interface TaskOutcome {
   readonly durationSeconds?: number;
 }
 
+/** One attempt of a Task, Parallel or Map state (the first call and each retry). */
+export interface AttemptRecord {
+  /** 0-based: 0 is the first call, 1 the first retry. */
+  readonly attempt: number;
+  /** Virtual seconds since the execution started when the attempt began. */
+  readonly startedSeconds: number;
+  /**
+   * Virtual seconds when the attempt ended (succeeded or failed).
+   * @default - the attempt did not end (the execution ended first)
+   */
+  readonly endedSeconds?: number;
+  /**
+   * The error the attempt failed with.
+   * @default - none (the attempt succeeded)
+   */
+  readonly error?: string;
+  /**
+   * The error's cause.
+   * @default - none
+   */
+  readonly cause?: string;
+  /**
+   * The Retry interval that followed this failed attempt, in seconds.
+   * @default - none (no retry followed)
+   */
+  readonly retryInSeconds?: number;
+  /**
+   * The request a Task state sent in this attempt.
+   * @default - none (not a Task, or the attempt failed before its call)
+   */
+  readonly request?: any;
+}
+
 /** One state's run. */
 export interface StateRecord {
   /** The state's name. */
@@ -164,6 +197,11 @@ export interface StateRecord {
    * @default - none
    */
   readonly cause?: string;
+  /**
+   * Every attempt of a Task, Parallel or Map state, retries included, with its error, cause and virtual times.
+   * @default - none (a state without Retry: Pass, Choice, Wait, Succeed, Fail)
+   */
+  readonly attempts?: AttemptRecord[];
 }
 
 /** The outcome of an execution. */
@@ -191,8 +229,15 @@ export interface ExecutionResult {
   readonly stateTransitions: number;
   /** History events, as Step Functions records them (a Standard execution holds at most 25,000). */
   readonly historyEvents: number;
-  /** Every state entered, in order. */
+  /** Every state entered, in order of virtual time (branches and iterations interleave as they run). */
   readonly states: StateRecord[];
+  /**
+   * The execution's history in GetExecutionHistory's shape: `{ id, previousEventId, type, timestamp, …Details }`
+   * for each event AWS records (ExecutionStarted, TaskStateEntered, TaskScheduled, TaskStarted, TaskSucceeded,
+   * ParallelStateStarted, MapIterationStarted, …), oldest first. `timestamp` is ISO 8601 text; the details are under
+   * AWS's member names (`stateEnteredEventDetails`, `taskScheduledEventDetails`, …) with JSON payloads as text.
+   */
+  readonly history: any[];
 }
 
 /** A state machine definition that can be executed offline. */

@@ -25,6 +25,16 @@ export interface TaskHandlerLike {
   handle(invocation: TaskInvocationData): any;
 }
 
+export interface AttemptRecordData {
+  attempt: number;
+  startedSeconds: number;
+  endedSeconds?: number;
+  error?: string;
+  cause?: string;
+  retryInSeconds?: number;
+  request?: any;
+}
+
 export interface StateRecordData {
   name: string;
   type: string;
@@ -36,6 +46,7 @@ export interface StateRecordData {
   request?: any;
   error?: string;
   cause?: string;
+  attempts?: AttemptRecordData[];
 }
 
 export interface ExecutionResultData {
@@ -47,6 +58,7 @@ export interface ExecutionResultData {
   readonly stateTransitions: number;
   readonly historyEvents: number;
   readonly states: StateRecordData[];
+  readonly history: Array<Record<string, any>>;
 }
 
 export interface RunOptions {
