@@ -3,7 +3,7 @@
  * `cdk-sfn-jobs run`: executes a state machine offline (a thin shell over `Workflow`).
  *
  *   cdk-sfn-jobs run --definition FILE [--input JSON] [--state-machine LOGICAL_ID]
- *                    [--mock-config FILE --test-case NAME] [--seed N] [--start-time ISO] [--trace]
+ *                    [--mock-config FILE --test-case NAME] [--seed N] [--start-time ISO] [--trace] [--history]
  *
  * FILE is an ASL definition or a synthesized CloudFormation template. Prints one JSON object (status, output,
  * error, cause, elapsedSeconds, stateTransitions, historyEvents, states). Exits 0 when the execution ran, whatever
@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import { Workflow } from './index';
 
 const USAGE = `usage: cdk-sfn-jobs run --definition FILE [--input JSON] [--state-machine LOGICAL_ID]
-                        [--mock-config FILE --test-case NAME] [--seed N] [--start-time ISO] [--trace]
+                        [--mock-config FILE --test-case NAME] [--seed N] [--start-time ISO] [--trace] [--history]
 
   --definition FILE     an ASL definition (JSON) or a synthesized CloudFormation template
   --input JSON          the execution input (default {})
@@ -22,7 +22,8 @@ const USAGE = `usage: cdk-sfn-jobs run --definition FILE [--input JSON] [--state
   --test-case NAME      the mock config's test case
   --seed N              seed of $random, $uuid, States.UUID, task tokens and retry jitter (default 1)
   --start-time ISO      virtual start time (default 2026-01-01T00:00:00Z)
-  --trace               print each state as it runs (stderr)`;
+  --trace               print each state as it runs (stderr)
+  --history             add the execution history (GetExecutionHistory's events) to the result as "history"`;
 
 /** What `main` writes and returns (for tests: no process exit). */
 export interface CliIo {
@@ -41,8 +42,8 @@ function parseArgs(argv: string[]): Record<string, string | boolean> {
   const args: Record<string, string | boolean> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === '--trace') {
-      args.trace = true;
+    if (arg === '--trace' || arg === '--history') {
+      args[arg.slice(2)] = true;
       continue;
     }
     const name = arg.startsWith('--') ? arg.slice(2) : undefined;
@@ -114,6 +115,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       stateTransitions: result.stateTransitions,
       historyEvents: result.historyEvents,
       states: result.states,
+      ...(args.history === true ? { history: result.history } : {}),
     }, null, 2) + '\n');
     return 0;
   } catch (e: any) {
