@@ -70,7 +70,6 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
     for (const [i, c] of (state.Catch ?? []).entries()) {
       if (!Array.isArray(c.ErrorEquals) || c.ErrorEquals.length === 0) fail(`Catch[${i}].ErrorEquals must be a non-empty array`);
       target(name, `Catch[${i}].Next`, c.Next);
-      const lang = state.QueryLanguage ?? language;
       if (lang === 'JSONata' && c.ResultPath !== undefined) fail(`Catch[${i}].ResultPath is a JSONPath field; a JSONata state's Catch uses Output and Assign`);
       if (lang !== 'JSONata' && c.Output !== undefined) fail(`Catch[${i}].Output is a JSONata field; set QueryLanguage to JSONata or use ResultPath`);
     }
