@@ -141,9 +141,10 @@ export class Execution {
     try {
       output = await new Promise<any>((resolve, reject) => {
         this.scheduler = new Scheduler(this.startMillis, this.deadlineMillis, reject);
-        this.history.add(root, this.startMillis, 'ExecutionStarted', {
-          input: json(input), inputDetails: { truncated: false }, roleArn: this.executionContext.RoleArn,
-        });
+        const startInput = json(input);
+        this.history.add(root, this.startMillis, 'ExecutionStarted', () => ({
+          input: startInput, inputDetails: { truncated: false }, roleArn: this.executionContext.RoleArn,
+        }));
         this.runMachine(this.definition, input, frame).then(resolve, reject);
       });
     } catch (e) {
@@ -163,18 +164,19 @@ export class Execution {
     this.scheduler.halt();
     const end = this.scheduler.now;
     if (status === 'SUCCEEDED') {
-      this.history.add(root, end, 'ExecutionSucceeded', { output: json(output), outputDetails: { truncated: false } });
+      const text = json(output);
+      this.history.add(root, end, 'ExecutionSucceeded', () => ({ output: text, outputDetails: { truncated: false } }));
     } else if (status === 'FAILED') {
-      this.history.add(root, end, 'ExecutionFailed', { error, cause });
+      this.history.add(root, end, 'ExecutionFailed', () => ({ error, cause }));
     } else {
-      this.history.add(root, end, 'ExecutionTimedOut', { error, cause });
+      this.history.add(root, end, 'ExecutionTimedOut', () => ({ error, cause }));
     }
     const unused = this.mocks?.unused() ?? [];
     if (unused.length > 0) {
       throw new MockConfigError(`mock config: test case '${this.options.testCase}' mocks state(s) that never ran: ${unused.join(', ')}`);
     }
     this.trace?.(`[${this.seconds(end)}s] execution ${status}${error ? ` ${error}: ${cause}` : ''}`);
-    return {
+    const result = {
       status,
       output: status === 'SUCCEEDED' ? output : undefined,
       error,
@@ -183,8 +185,11 @@ export class Execution {
       stateTransitions: this.transitions,
       historyEvents: this.history.length,
       states: this.records,
-      history: this.history.events,
     };
+    // The events are built when read (most tests never read them).
+    const history = this.history;
+    Object.defineProperty(result, 'history', { enumerable: true, configurable: true, get: () => history.events });
+    return result as ExecutionResultData;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -201,10 +206,10 @@ export class Execution {
         throw new Error(`the execution exceeded maxTransitions (${this.maxTransitions}) at state '${name}': raise maxTransitions or look for an endless loop`);
       }
       const now = this.scheduler.now;
-      const enteredEventId = this.history.add(frame.fiber, now, `${state.Type}StateEntered`, {
-        name, input: json(value), inputDetails: { truncated: false },
-      });
       const record: StateRecordData = { name, type: state.Type, path: frame.path, enteredSeconds: this.seconds(now), input: copy(value) };
+      const enteredEventId = this.history.add(frame.fiber, now, `${state.Type}StateEntered`, () => ({
+        name: record.name, input: json(record.input), inputDetails: { truncated: false },
+      }));
       this.records.push(record);
       this.trace?.(`[${record.enteredSeconds}s] ${frame.path ? frame.path + '/' : ''}${name} (${state.Type}) entered`);
       const run: StateRun = { name, state, input: value, frame, language, enteredTime: new Date(now).toISOString(), enteredEventId, record };
@@ -231,13 +236,13 @@ export class Execution {
         value = handled.output;
         continue;
       }
+      record.output = copy(step.output);
       if (state.Type !== 'Fail') {
-        this.history.add(frame.fiber, this.scheduler.now, `${state.Type}StateExited`, {
-          name, output: json(step.output), outputDetails: { truncated: false },
-        });
+        this.history.add(frame.fiber, this.scheduler.now, `${state.Type}StateExited`, () => ({
+          name: record.name, output: json(record.output), outputDetails: { truncated: false },
+        }));
       }
       if (step.assign) frame.scope.assign(step.assign);
-      record.output = copy(step.output);
       record.exitedSeconds = this.seconds(this.scheduler.now);
       this.trace?.(`[${record.exitedSeconds}s] ${name} exited${step.next ? ` → ${step.next}` : ''}`);
       if (!step.next) return step.output;
@@ -382,9 +387,8 @@ export class Execution {
   // The clock
 
   /** Lets `seconds` of virtual time pass on the frame's thread (other threads run meanwhile). */
-  public async advance(frame: Frame, seconds: number): Promise<void> {
-    const wait = this.scheduler.sleep(frame.fiber, this.scheduler.now + Math.round(seconds * 1000));
-    if (wait) await wait;
+  public advance(frame: Frame, seconds: number): Promise<void> | undefined {
+    return this.scheduler.sleep(frame.fiber, this.scheduler.now + Math.round(seconds * 1000));
   }
 
   public get now(): number {

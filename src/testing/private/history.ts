@@ -23,24 +23,47 @@ function detailsKey(type: string): string {
   return type.charAt(0).toLowerCase() + type.slice(1) + 'EventDetails';
 }
 
+interface Draft {
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly type: string;
+  readonly millis: number;
+  readonly details?: () => Record<string, any>;
+}
+
+/**
+ * Records events cheaply while the execution runs (ids, times, and a function that builds the details); the
+ * events themselves (JSON text of inputs and outputs, ISO timestamps) are built once, when someone reads them.
+ */
 export class History {
-  public readonly events: HistoryEventData[] = [];
+  private readonly drafts: Draft[] = [];
+  private built?: HistoryEventData[];
 
   /**
    * Adds an event on `fiber`'s thread (after its last event) at virtual time `millis`.
+   * @param details the event's details (built when the history is read: pass values that do not change later)
    * @returns the event's id
    */
-  public add(fiber: Fiber, millis: number, type: string, details?: Record<string, any>): number {
-    const id = this.events.length + 1;
-    const event: any = { id, previousEventId: fiber.lastEventId, type, timestamp: new Date(millis).toISOString() };
-    if (details !== undefined) event[detailsKey(type)] = details;
-    this.events.push(event);
+  public add(fiber: Fiber, millis: number, type: string, details?: () => Record<string, any>): number {
+    const id = this.drafts.length + 1;
+    this.drafts.push({ id, previousEventId: fiber.lastEventId, type, millis, details });
     fiber.lastEventId = id;
+    this.built = undefined;
     return id;
   }
 
   public get length(): number {
-    return this.events.length;
+    return this.drafts.length;
+  }
+
+  /** The events, in GetExecutionHistory's shape. */
+  public get events(): HistoryEventData[] {
+    this.built ??= this.drafts.map((d) => {
+      const event: any = { id: d.id, previousEventId: d.previousEventId, type: d.type, timestamp: new Date(d.millis).toISOString() };
+      if (d.details !== undefined) event[detailsKey(d.type)] = d.details();
+      return event;
+    });
+    return this.built;
   }
 }
 

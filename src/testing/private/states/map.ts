@@ -33,13 +33,13 @@ export async function runMap(ex: Execution, run: StateRun, attempt: number): Pro
     throw new StatesError(run.language === 'JSONata' ? ERRORS.QUERY_EVALUATION : ERRORS.RUNTIME,
       `State '${name}': the items to iterate over must be an array; got ${JSON.stringify(items)?.slice(0, 200)}`);
   }
-  ex.history.add(frame.fiber, ex.now, 'MapStateStarted', { length: items.length });
+  ex.history.add(frame.fiber, ex.now, 'MapStateStarted', () => ({ length: items.length }));
   const selector = state.ItemSelector ?? state.Parameters;
   let results: any[];
   try {
     results = await ex.fork(frame, items.length, maxConcurrency, async (index, fiber) => {
       const item = items[index];
-      ex.history.add(fiber, ex.now, 'MapIterationStarted', { name, index });
+      ex.history.add(fiber, ex.now, 'MapIterationStarted', () => ({ name, index }));
       const itemContext = { ...context, Map: { Item: { Index: index, Value: item } } };
       let iterationInput: any;
       if (selector === undefined) {
@@ -56,16 +56,16 @@ export async function runMap(ex: Execution, run: StateRun, attempt: number): Pro
           scope: new Scope(frame.scope),
           fiber,
         });
-        ex.history.add(fiber, ex.now, 'MapIterationSucceeded', { name, index });
+        ex.history.add(fiber, ex.now, 'MapIterationSucceeded', () => ({ name, index }));
         return output;
       } catch (e) {
-        if (e instanceof StatesError) ex.history.add(fiber, ex.now, 'MapIterationFailed', { name, index });
+        if (e instanceof StatesError) ex.history.add(fiber, ex.now, 'MapIterationFailed', () => ({ name, index }));
         throw e;
       }
     });
   } catch (e) {
     if (!(e instanceof ForkFailure)) throw e;
-    for (const index of e.stopped) ex.history.add(frame.fiber, ex.now, 'MapIterationAborted', { name, index });
+    for (const index of e.stopped) ex.history.add(frame.fiber, ex.now, 'MapIterationAborted', () => ({ name, index }));
     ex.history.add(frame.fiber, ex.now, 'MapStateFailed');
     return e.toStateError();
   }

@@ -19,7 +19,7 @@ export class TaskHandlerError extends Error {
 
 /** The history events of one call: a Lambda function ARN has its own, any other resource the Task ones. */
 interface CallEvents {
-  scheduled(parameters: string, timeout: number, heartbeat?: number): void;
+  scheduled(parameters: any, timeout: number, heartbeat?: number): void;
   started(): void;
   submitted(): void;
   succeeded(output: any): void;
@@ -29,34 +29,45 @@ interface CallEvents {
 
 function callEvents(ex: Execution, run: StateRun, resourceArn: string): CallEvents {
   const fiber = run.frame.fiber;
-  const add = (type: string, details?: Record<string, any>) => ex.history.add(fiber, ex.now, type, details);
+  const add = (type: string, details?: () => Record<string, any>) => ex.history.add(fiber, ex.now, type, details);
   const parts = resourceParts(resourceArn);
   if (!parts) {
     // A Lambda function (or activity) ARN as Resource: AWS records LambdaFunction… events.
     return {
-      scheduled: (parameters, timeout) => add('LambdaFunctionScheduled', { resource: resourceArn, input: parameters, inputDetails: { truncated: false }, timeoutInSeconds: timeout === DEFAULT_TASK_TIMEOUT_SECONDS ? undefined : timeout }),
+      scheduled: (parameters, timeout) => add('LambdaFunctionScheduled', () => ({
+        resource: resourceArn,
+        input: json(parameters),
+        inputDetails: { truncated: false },
+        ...(timeout !== DEFAULT_TASK_TIMEOUT_SECONDS ? { timeoutInSeconds: timeout } : {}),
+      })),
       started: () => add('LambdaFunctionStarted'),
       submitted: () => undefined,
-      succeeded: (output) => add('LambdaFunctionSucceeded', { output: json(output), outputDetails: { truncated: false } }),
-      failed: (error, cause) => add('LambdaFunctionFailed', { error, cause }),
-      timedOut: (error, cause) => add('LambdaFunctionTimedOut', { error, cause }),
+      succeeded: (output) => {
+        const text = json(output); // now: a handler may change the object it returned later
+        add('LambdaFunctionSucceeded', () => ({ output: text, outputDetails: { truncated: false } }));
+      },
+      failed: (error, cause) => add('LambdaFunctionFailed', () => ({ error, cause })),
+      timedOut: (error, cause) => add('LambdaFunctionTimedOut', () => ({ error, cause })),
     };
   }
   const { resourceType, resource } = parts;
   return {
-    scheduled: (parameters, timeout, heartbeat) => add('TaskScheduled', {
+    scheduled: (parameters, timeout, heartbeat) => add('TaskScheduled', () => ({
       resourceType,
       resource,
       region: ex.region,
-      parameters,
+      parameters: json(parameters),
       ...(timeout !== DEFAULT_TASK_TIMEOUT_SECONDS ? { timeoutInSeconds: timeout } : {}),
       ...(heartbeat !== undefined ? { heartbeatInSeconds: heartbeat } : {}),
-    }),
-    started: () => add('TaskStarted', { resourceType, resource }),
-    submitted: () => add('TaskSubmitted', { resourceType, resource, output: '{}', outputDetails: { truncated: false } }),
-    succeeded: (output) => add('TaskSucceeded', { resourceType, resource, output: json(output), outputDetails: { truncated: false } }),
-    failed: (error, cause) => add('TaskFailed', { resourceType, resource, error, cause }),
-    timedOut: (error, cause) => add('TaskTimedOut', { resourceType, resource, error, cause }),
+    })),
+    started: () => add('TaskStarted', () => ({ resourceType, resource })),
+    submitted: () => add('TaskSubmitted', () => ({ resourceType, resource, output: '{}', outputDetails: { truncated: false } })),
+    succeeded: (output) => {
+      const text = json(output); // now: a handler may change the object it returned later
+      add('TaskSucceeded', () => ({ resourceType, resource, output: text, outputDetails: { truncated: false } }));
+    },
+    failed: (error, cause) => add('TaskFailed', () => ({ resourceType, resource, error, cause })),
+    timedOut: (error, cause) => add('TaskTimedOut', () => ({ resourceType, resource, error, cause })),
   };
 }
 
@@ -93,7 +104,7 @@ export async function runTask(ex: Execution, run: StateRun, attempt: number): Pr
   const invocation = ex.invocations.get(name) ?? 0;
   ex.invocations.set(name, invocation + 1);
   const events = callEvents(ex, run, resource);
-  events.scheduled(json(request), timeout, heartbeat);
+  events.scheduled(record.request, timeout, heartbeat);
   events.started();
   let outcome: TaskOutcomeData;
   if (ex.mocks?.has(name)) {
