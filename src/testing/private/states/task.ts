@@ -107,6 +107,9 @@ export async function runTask(ex: Execution, run: StateRun, attempt: number): Pr
   events.scheduled(record.request, timeout, heartbeat);
   events.started();
   let outcome: TaskOutcomeData;
+  // The mocks module may throw a StatesError: the call then fails with it, as a service error would
+  // (`States.Runtime` fails the execution: never retried nor caught). Any other error aborts the run (a mistake in
+  // the test).
   if (ex.mocks?.has(name)) {
     outcome = ex.mocks.answer(name, invocation);
   } else if (ex.options.taskHandler) {
