@@ -3,7 +3,7 @@
  * `cdk-sfn-jobs run`: executes a state machine offline (a thin shell over `Workflow`).
  *
  *   cdk-sfn-jobs run --definition FILE [--input JSON | --input-file FILE] [--state-machine NAME]
- *                    [--mock-config FILE --test-case NAME [--mock-state-machine NAME]] [--seed N] [--start-time ISO] [--trace]
+ *                    [--mock-config FILE --test-case NAME [--mock-state-machine NAME]] [--seed N] [--start-time ISO] [--trace] [--history]
  *
  * FILE is an ASL definition or a synthesized CloudFormation template. Prints `ExecutionResult.toJson()`. Exits 0
  * when the execution ran, whatever its status; 2 on bad usage or an invalid definition or mock config. Every JSON
@@ -15,7 +15,7 @@ import type { OptionNames } from './private/mocks';
 
 const USAGE = `usage: cdk-sfn-jobs run --definition FILE [--input JSON | --input-file FILE]
                         [--state-machine NAME] [--mock-config FILE --test-case NAME [--mock-state-machine NAME]]
-                        [--seed N] [--start-time ISO] [--max-transitions N] [--trace]
+                        [--seed N] [--start-time ISO] [--max-transitions N] [--trace] [--history]
        cdk-sfn-jobs --help
 
 Runs a Step Functions state machine offline and prints the result as one JSON object (status, output, error,
@@ -36,6 +36,7 @@ whatever its status; 2 on bad usage, an invalid definition or a mistaken mock co
   --start-time ISO           virtual start time (default 2026-01-01T00:00:00Z)
   --max-transitions N        stop with an error after N state transitions, against endless loops (default 100000)
   --trace                    print each state as it runs (stderr)
+  --history                  add the execution history (GetExecutionHistory's events) to the result as "history"
   -h, --help                 print this help and exit`;
 
 /** How errors name the options: the CLI's flags. */
@@ -65,8 +66,8 @@ function parseArgs(argv: string[]): Record<string, string | boolean> {
   const args: Record<string, string | boolean> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === '--trace') {
-      args.trace = true;
+    if (arg === '--trace' || arg === '--history') {
+      args[arg.slice(2)] = true;
       continue;
     }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -155,7 +156,9 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       maxTransitions: args['max-transitions'] !== undefined ? Number(args['max-transitions']) : undefined,
       trace: args.trace === true,
     }, { options: CLI_OPTION_NAMES });
-    io.stdout(result.toJson() + '\n');
+    io.stdout((args.history === true
+      ? JSON.stringify({ ...JSON.parse(result.toJson()), history: result.history }, null, 2)
+      : result.toJson()) + '\n');
     return 0;
   } catch (e: any) {
     // the engine's guard names its option; the command line has a flag for it

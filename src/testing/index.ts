@@ -145,6 +145,39 @@ export interface TaskOutcome {
   readonly durationSeconds?: number;
 }
 
+/** One attempt of a Task, Parallel or Map state (the first call and each retry). */
+export interface AttemptRecord {
+  /** 0-based: 0 is the first call, 1 the first retry. */
+  readonly attempt: number;
+  /** Virtual seconds since the execution started when the attempt began. */
+  readonly startedSeconds: number;
+  /**
+   * Virtual seconds when the attempt ended (succeeded or failed).
+   * @default - the attempt did not end (the execution ended first)
+   */
+  readonly endedSeconds?: number;
+  /**
+   * The error the attempt failed with.
+   * @default - none (the attempt succeeded)
+   */
+  readonly error?: string;
+  /**
+   * The error's cause.
+   * @default - none
+   */
+  readonly cause?: string;
+  /**
+   * The Retry interval that followed this failed attempt, in seconds.
+   * @default - none (no retry followed)
+   */
+  readonly retryInSeconds?: number;
+  /**
+   * The request a Task state sent in this attempt.
+   * @default - none (not a Task, or the attempt failed before its call)
+   */
+  readonly request?: any;
+}
+
 /** One state's run. */
 export interface StateRecord {
   /** The state's name. */
@@ -182,6 +215,11 @@ export interface StateRecord {
    * @default - none
    */
   readonly cause?: string;
+  /**
+   * Every attempt of a Task, Parallel or Map state, retries included, with its error, cause and virtual times.
+   * @default - none (a state without Retry: Pass, Choice, Wait, Succeed, Fail)
+   */
+  readonly attempts?: AttemptRecord[];
 }
 
 /** The outcome of an execution. */
@@ -221,7 +259,7 @@ export class ExecutionResult {
   public readonly stateTransitions: number;
   /** History events, as Step Functions records them (a Standard execution holds at most 25,000). */
   public readonly historyEvents: number;
-  /** Every state entered, in order. */
+  /** Every state entered, in order of virtual time (branches and iterations interleave as they run). */
   public readonly states: StateRecord[];
   /**
    * Task states that the mock config's test case mocks but that never ran (in Step Functions Local, as here, not an
@@ -229,6 +267,17 @@ export class ExecutionResult {
    */
   public readonly unusedMocks: string[];
   private readonly data!: ExecutionResultData;
+
+  /**
+   * The execution's history in GetExecutionHistory's shape: `{ id, previousEventId, type, timestamp, …Details }`
+   * for each event AWS records (ExecutionStarted, TaskStateEntered, TaskScheduled, TaskStarted, TaskSucceeded,
+   * ParallelStateStarted, MapIterationStarted, …), oldest first. `timestamp` is ISO 8601 text; the details are under
+   * AWS's member names (`stateEnteredEventDetails`, `taskScheduledEventDetails`, …) with JSON payloads as text.
+   * Built when first read.
+   */
+  public get history(): any[] {
+    return this.data.history;
+  }
 
   private constructor(data: ExecutionResultData) {
     this.status = data.status;
@@ -250,7 +299,8 @@ export class ExecutionResult {
    * `json.loads(result.to_json())` keeps every `null` of the output and of the states' inputs and outputs.
    */
   public toJson(): string {
-    const { status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, ...rest } = this.data;
+    // the history only when asked for (`cdk-sfn-jobs run --history`): it is built when read, and long
+    const { status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, history: _history, ...rest } = this.data;
     return JSON.stringify({ status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, ...rest }, null, 2);
   }
 }

@@ -144,7 +144,7 @@ export interface WorkflowResult {
   readonly error?: string;
   /** The error cause when it did not succeed. */
   readonly cause?: string;
-  /** Every state entered, in the order entered (Parallel branches and Map iterations one after the other). */
+  /** Every state entered, in the order entered (Parallel branches and Map iterations interleave in virtual-time order). */
   readonly trace: TraceEntry[];
   /** The requests each simulated service received, by Task state name, in call order. */
   readonly serviceCalls: Record<string, any[]>;

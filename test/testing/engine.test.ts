@@ -295,7 +295,8 @@ describe('Parallel and Map', () => {
     const result = await wf.execute({ input: { x: 1 } });
     expect(result.output).toEqual({ x: 1, out: ['a', 'b'] });
     expect(result.elapsedSeconds).toBe(30);
-    expect(result.states.map((s) => `${s.path}:${s.name}`)).toEqual(['Par', 'Par/0:A', 'Par/0:A2', 'Par/1:B', 'Par/1:B2'].map((s) => s.includes(':') ? s : `:${s}`));
+    // The branches interleave on the virtual clock: A2 (at 10 s) runs after B is entered (at 0 s).
+    expect(result.states.map((s) => `${s.path}:${s.name}`)).toEqual(['Par', 'Par/0:A', 'Par/1:B', 'Par/0:A2', 'Par/1:B2'].map((s) => s.includes(':') ? s : `:${s}`));
     expect(result.stateTransitions).toBe(5);
     // Execution 2 + Parallel (Entered, Started, Succeeded, Exited) + 4 states × 2
     expect(result.historyEvents).toBe(2 + 4 + 8);
@@ -380,7 +381,9 @@ describe('Parallel and Map', () => {
       taskHandler: handler((inv) => (inv.request.v === 2 ? { error: 'Item.Bad', durationSeconds: 5 } : { result: inv.request.v, durationSeconds: 1 })),
     });
     expect(result).toMatchObject({ status: 'FAILED', error: 'Item.Bad', elapsedSeconds: 5 });
-    expect(result.states.map((s) => s.path)).toEqual(['', 'M/0', 'M/1']);
+    // Every iteration starts at once (no MaxConcurrency); item 1 fails at 5 s, after items 0 and 2 ended at 1 s.
+    expect(result.states.map((s) => s.path)).toEqual(['', 'M/0', 'M/1', 'M/2']);
+    expect(result.states.filter((s) => s.name === 'T').map((s) => s.exitedSeconds)).toEqual([1, 5, 1]);
   });
 
   test('variables: branches read outer variables; their assignments stay inside', async () => {

@@ -1,74 +1,54 @@
 import { ERRORS, StatesError } from './errors';
+import { History } from './history';
 import { evaluateExpression, evaluateTemplate, isExpression, JsonataScope } from './jsonata';
-import { TestCaseMocks, unansweredCall } from './mocks';
+import { TestCaseMocks } from './mocks';
 import { SeededRandom } from './random';
-import { ExecutionResultData, RunOptions, StateRecordData, TaskOutcomeData } from './types';
+import { DeadlinePassed, Fiber, Scheduler } from './scheduler';
+import { runChoice } from './states/choice';
+import { BranchError, checkSize, copy, Frame, GivenError, json, Scope, StateRun, StepResult } from './states/common';
+import { runFail } from './states/fail';
+import { runMap } from './states/map';
+import { runParallel } from './states/parallel';
+import { runPass } from './states/pass';
+import { runSucceed } from './states/succeed';
+import { runTask } from './states/task';
+import { runWait } from './states/wait';
+import { AttemptRecordData, ExecutionResultData, RunOptions, StateRecordData } from './types';
 import { DefinitionInfo } from './validate';
 
+export { PAYLOAD_LIMIT_BYTES } from './states/common';
+
 /**
- * The executor: runs an ASL definition on a virtual clock.
+ * The executor: runs an ASL definition on a virtual clock (see ./scheduler.ts), one file per state type in ./states.
  *
  * Choices made where AWS's documentation is silent (or where an offline run must simplify):
- * - Parallel branches and Map iterations run one after the other, in index order, so runs are deterministic.
- *   Their virtual time is still concurrent: every branch starts when the Parallel starts and the Parallel ends
- *   with its slowest branch; Map iterations are placed on `MaxConcurrency` slots (0 = all at once).
- *   When a branch or iteration fails, the ones after it are not run (AWS would stop them), and the state fails
- *   at the failing branch's virtual time.
- * - A failing branch or iteration fails its Parallel/Map with the branch's own error and cause;
- *   `States.BranchFailed` in a Retry or Catch of that Parallel/Map matches any such failure.
+ * - Parallel branches and Map iterations are threads of the scheduler: they run concurrently on the virtual clock,
+ *   their events ordered by virtual time; at equal times, in the order they became due (branch and item order
+ *   first). Map iterations take `MaxConcurrency` slots (0 = all at once) in item order. The first branch or
+ *   iteration to fail (in virtual time) fails the state with its own error and cause; the others still running are
+ *   stopped at that moment (their remaining Task calls are never made; a stopped Map iteration records
+ *   `MapIterationAborted`). `States.BranchFailed` in a Retry or Catch of that Parallel/Map matches any such failure.
  * - `States.Runtime` is never retried or caught (AWS: it always fails the execution); `States.DataLimitExceeded`
  *   is not matched by `States.ALL` (AWS: a terminal error), only by its own name.
  * - `States.TaskFailed` in a Retry or Catch matches every error except `States.Timeout` and the two above.
- * - Transitions count every state entered plus every retry (AWS bills retries as transitions). History events
- *   count as AWS records them: ExecutionStarted, <Type>StateEntered, Task: Scheduled, Started, (Submitted for
- *   `.sync` and `.waitForTaskToken`), Succeeded/Failed/TimedOut per attempt, <Type>StateExited on success,
- *   Parallel/Map: Started and Succeeded/Failed, Map: IterationStarted and IterationSucceeded/Failed per item,
- *   and the execution's end event. A state that fails records no Exited event.
+ * - Transitions count every state entered plus every retry (AWS bills retries as transitions).
+ * - The history (`result.history`) holds the events AWS records: ExecutionStarted, <Type>StateEntered, Task:
+ *   Scheduled, Started, (Submitted for `.sync` and `.waitForTaskToken`), Succeeded/Failed/TimedOut per attempt (a
+ *   Lambda function ARN as Resource: LambdaFunctionScheduled/Started/Succeeded/Failed/TimedOut), <Type>StateExited
+ *   on success, Parallel/Map: Started and Succeeded/Failed, Map: IterationStarted and IterationSucceeded/Failed/
+ *   Aborted per item, and the execution's end event. A state that fails records no Exited event.
+ * - Causes of the engine's own errors (`States.Runtime`, `States.QueryEvaluationError`, path and intrinsic
+ *   failures) read as AWS writes them: "An error occurred while executing the state 'X' (entered at the event id
+ *   #N). …", N being the id of the state's `…StateEntered` event in the history.
  * - `HeartbeatSeconds`: a mocked or handled task sends no heartbeats, so a task that takes longer than
  *   `HeartbeatSeconds` fails with `States.HeartbeatTimeout` (when that comes before `TimeoutSeconds`).
  * - JSONPath `Assign` sees the state's result as `$` (Task/Parallel/Map: after ResultSelector; Pass: Result or
  *   Parameters; Choice/Wait: the effective input) and, in a Catch, the error output.
  * - Variables: each Parallel branch and Map iteration has its own scope; it reads the outer scopes' variables,
  *   and its assignments (even of an outer name, which then shadows it) stay in the branch.
+ * - States inside a Parallel or Map default to the state machine's top-level `QueryLanguage` (not the
+ *   Parallel's or Map's own).
  */
-
-/** Raised when the execution's own `TimeoutSeconds` passes: not a state error, nothing catches it. */
-class ExecutionTimedOut extends Error {}
-
-/** A StatesError raised by a branch or iteration (for `States.BranchFailed` matching). */
-class BranchError extends StatesError {}
-
-interface Clock { now: number }
-
-class Scope {
-  private readonly own: Record<string, any> = {};
-  private cache?: Record<string, any>;
-  constructor(private readonly parent?: Scope) {}
-
-  public all(): Record<string, any> {
-    // A scope's parent does not change while the scope lives (the outer state waits for its branches).
-    this.cache ??= { ...this.parent?.all(), ...this.own };
-    return this.cache;
-  }
-
-  public assign(values: Record<string, any>): void {
-    Object.assign(this.own, values);
-    this.cache = undefined;
-  }
-}
-
-interface Frame {
-  readonly path: string;
-  readonly language: string;
-  readonly scope: Scope;
-  readonly clock: Clock;
-}
-
-interface StepResult {
-  readonly output: any;
-  readonly next?: string;
-  readonly assign?: Record<string, any>;
-}
 
 interface JsonPathModule {
   readPath(path: string, ctx: PathContext): any;
@@ -77,44 +57,53 @@ interface JsonPathModule {
   evaluateIntrinsic(expression: string, ctx: PathContext): any;
   evaluateChoiceRule(rule: any, ctx: PathContext): boolean;
 }
-interface PathContext { readonly input: any; readonly context: any; readonly variables: Record<string, any>; readonly random: () => number }
+export interface PathContext { readonly input: any; readonly context: any; readonly variables: Record<string, any>; readonly random: () => number }
 
 let jsonPathModule: JsonPathModule | undefined;
-function jsonPath(): JsonPathModule {
+export function jsonPath(): JsonPathModule {
   // Loaded on first use (it loads jsonpath-plus): importing the constructs never loads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   jsonPathModule ??= require('./jsonpath') as JsonPathModule;
   return jsonPathModule;
 }
 
-/** Step Functions' payload quota: 256 KiB of UTF-8 JSON. */
-export const PAYLOAD_LIMIT_BYTES = 262_144;
-const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 const DEFAULT_START_TIME = '2026-01-01T00:00:00Z';
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
+/** Error names whose causes the engine writes (and prefixes as AWS does). */
+const ENGINE_ERRORS = new Set<string>([
+  ERRORS.RUNTIME, ERRORS.QUERY_EVALUATION, ERRORS.RESULT_PATH_MATCH_FAILURE, ERRORS.PARAMETER_PATH_FAILURE, ERRORS.INTRINSIC_FAILURE,
+]);
+
+/** An engine error whose cause already reads as AWS writes it. */
+class StateError extends StatesError {}
+
 export class Execution {
-  private transitions = 0;
-  private events = 0;
+  public transitions = 0;
+  public readonly random: SeededRandom;
+  public readonly mocks?: TestCaseMocks;
+  public readonly invocations = new Map<string, number>();
+  public readonly trace?: (line: string) => void;
+  public readonly history = new History();
+  public readonly region = REGION;
+  public readonly machineLanguage: string;
+  public scheduler!: Scheduler;
   private readonly records: StateRecordData[] = [];
-  private readonly invocations = new Map<string, number>();
-  private readonly random: SeededRandom;
   private readonly startMillis: number;
   private readonly deadlineMillis?: number;
-  private readonly mocks?: TestCaseMocks;
   private readonly maxTransitions: number;
   private readonly executionContext: Record<string, any>;
   private readonly stateMachineContext: Record<string, any>;
-  private readonly trace?: (line: string) => void;
 
-  constructor(private readonly definition: any, _info: DefinitionInfo, private readonly options: RunOptions) {
+  constructor(private readonly definition: any, _info: DefinitionInfo, public readonly options: RunOptions) {
     this.random = new SeededRandom(options.seed ?? 1);
     const start = options.startTime ?? DEFAULT_START_TIME;
     this.startMillis = Date.parse(start);
     if (Number.isNaN(this.startMillis)) throw new Error(`startTime must be an ISO 8601 timestamp; got '${start}'`);
     if (definition.TimeoutSeconds !== undefined) this.deadlineMillis = this.startMillis + definition.TimeoutSeconds * 1000;
     this.maxTransitions = options.maxTransitions ?? 100_000;
+    this.machineLanguage = definition.QueryLanguage ?? 'JSONPath';
     this.mocks = options.mocks;
     const machineName = options.stateMachineName ?? 'StateMachine';
     const executionName = options.executionName ?? this.random.uuid();
@@ -132,18 +121,24 @@ export class Execution {
   }
 
   public async run(): Promise<ExecutionResultData> {
-    const clock: Clock = { now: this.startMillis };
-    const frame: Frame = { path: '', language: this.definition.QueryLanguage ?? 'JSONPath', scope: new Scope(), clock };
-    this.events++; // ExecutionStarted
+    const root = new Fiber();
+    const frame: Frame = { path: '', language: this.machineLanguage, scope: new Scope(), fiber: root };
+    const input = this.options.input ?? {};
     let status = 'SUCCEEDED';
     let output: any;
     let error: string | undefined;
     let cause: string | undefined;
     try {
-      output = await this.runMachine(this.definition, this.options.input ?? {}, frame);
+      output = await new Promise<any>((resolve, reject) => {
+        this.scheduler = new Scheduler(this.startMillis, this.deadlineMillis, reject);
+        const startInput = json(input);
+        this.history.add(root, this.startMillis, 'ExecutionStarted', () => ({
+          input: startInput, inputDetails: { truncated: false }, roleArn: this.executionContext.RoleArn,
+        }));
+        this.runMachine(this.definition, input, frame).then(resolve, reject);
+      });
     } catch (e) {
-      if (e instanceof ExecutionTimedOut) {
-        clock.now = this.deadlineMillis!;
+      if (e instanceof DeadlinePassed) {
         status = 'TIMED_OUT';
         error = ERRORS.TIMEOUT;
         cause = `The execution ran longer than its TimeoutSeconds (${this.definition.TimeoutSeconds})`;
@@ -152,69 +147,90 @@ export class Execution {
         error = e.error;
         cause = e.cause;
       } else {
+        this.scheduler.halt();
         throw e;
       }
     }
-    this.events++; // ExecutionSucceeded / ExecutionFailed / ExecutionTimedOut
-    this.trace?.(`[${this.seconds(clock.now)}s] execution ${status}${error ? ` ${error}: ${cause}` : ''}`);
-    return {
+    this.scheduler.halt();
+    const end = this.scheduler.now;
+    if (status === 'SUCCEEDED') {
+      const text = json(output);
+      this.history.add(root, end, 'ExecutionSucceeded', () => ({ output: text, outputDetails: { truncated: false } }));
+    } else if (status === 'FAILED') {
+      this.history.add(root, end, 'ExecutionFailed', () => ({ error, cause }));
+    } else {
+      this.history.add(root, end, 'ExecutionTimedOut', () => ({ error, cause }));
+    }
+    this.trace?.(`[${this.seconds(end)}s] execution ${status}${error ? ` ${error}: ${cause}` : ''}`);
+    const result = {
       status,
       output: status === 'SUCCEEDED' ? output : undefined,
       error,
       cause,
-      elapsedSeconds: this.seconds(clock.now),
+      elapsedSeconds: this.seconds(end),
       stateTransitions: this.transitions,
-      historyEvents: this.events,
+      historyEvents: this.history.length,
       states: this.records,
       unusedMocks: this.mocks?.unused() ?? [],
     };
+    // The events are built when read (most tests never read them).
+    const history = this.history;
+    Object.defineProperty(result, 'history', { enumerable: true, configurable: true, get: () => history.events });
+    return result as ExecutionResultData;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // The state loop
+  // The state loop of one thread
 
-  private async runMachine(machine: any, input: any, frame: Frame): Promise<any> {
+  public async runMachine(machine: any, input: any, frame: Frame): Promise<any> {
     let name: string = machine.StartAt;
     let value = input;
     for (;;) {
       const state = machine.States[name];
       const language = state.QueryLanguage ?? frame.language;
-      const stateFrame: Frame = language === frame.language ? frame : { ...frame, language };
       this.transitions++;
       if (this.transitions > this.maxTransitions) {
         throw new Error(`the execution exceeded maxTransitions (${this.maxTransitions}) at state '${name}': raise maxTransitions or look for an endless loop`);
       }
-      this.events++; // <Type>StateEntered
-      const record: StateRecordData = { name, type: state.Type, path: frame.path, enteredSeconds: this.seconds(frame.clock.now), input: copy(value) };
+      const now = this.scheduler.now;
+      const record: StateRecordData = { name, type: state.Type, path: frame.path, enteredSeconds: this.seconds(now), input: copy(value) };
+      const enteredEventId = this.history.add(frame.fiber, now, `${state.Type}StateEntered`, () => ({
+        name: record.name, input: json(record.input), inputDetails: { truncated: false },
+      }));
       this.records.push(record);
       this.trace?.(`[${record.enteredSeconds}s] ${frame.path ? frame.path + '/' : ''}${name} (${state.Type}) entered`);
-      const enteredTime = new Date(frame.clock.now).toISOString();
+      const run: StateRun = { name, state, input: value, frame, language, enteredTime: new Date(now).toISOString(), enteredEventId, record };
       let step: StepResult;
       try {
         checkSize(value, name, 'input');
-        step = await this.runState(name, state, value, stateFrame, enteredTime, record);
+        step = await this.runState(run);
         checkSize(step.output, name, 'output');
-      } catch (e) {
-        if (!(e instanceof StatesError)) throw e;
+      } catch (caught) {
+        if (!(caught instanceof StatesError)) throw caught;
+        const e = this.asAws(run, caught);
         record.error = e.error;
         record.cause = e.cause;
-        record.exitedSeconds = this.seconds(frame.clock.now);
-        const catcher = (state.Catch ?? []).find((c: any) => matches(c.ErrorEquals, e));
+        record.exitedSeconds = this.seconds(this.scheduler.now);
+        const catcher = e.error === ERRORS.RUNTIME ? undefined : (state.Catch ?? []).find((c: any) => matches(c.ErrorEquals, e));
         if (!catcher) {
           this.trace?.(`[${record.exitedSeconds}s] ${name} failed: ${e.error}: ${e.cause}`);
           throw e;
         }
         this.trace?.(`[${record.exitedSeconds}s] ${name} failed: ${e.error}, caught → ${catcher.Next}`);
-        const caught = await this.applyCatch(name, catcher, value, e, stateFrame, enteredTime);
-        if (caught.assign) frame.scope.assign(caught.assign);
+        const handled = await this.applyCatch(run, catcher, e);
+        if (handled.assign) frame.scope.assign(handled.assign);
         name = catcher.Next;
-        value = caught.output;
+        value = handled.output;
         continue;
       }
-      if (state.Type !== 'Fail') this.events++; // <Type>StateExited
-      if (step.assign) frame.scope.assign(step.assign);
       record.output = copy(step.output);
-      record.exitedSeconds = this.seconds(frame.clock.now);
+      if (state.Type !== 'Fail') {
+        this.history.add(frame.fiber, this.scheduler.now, `${state.Type}StateExited`, () => ({
+          name: record.name, output: json(record.output), outputDetails: { truncated: false },
+        }));
+      }
+      if (step.assign) frame.scope.assign(step.assign);
+      record.exitedSeconds = this.seconds(this.scheduler.now);
       this.trace?.(`[${record.exitedSeconds}s] ${name} exited${step.next ? ` → ${step.next}` : ''}`);
       if (!step.next) return step.output;
       name = step.next;
@@ -222,60 +238,112 @@ export class Execution {
     }
   }
 
-  private async runState(name: string, state: any, input: any, frame: Frame, enteredTime: string, record: StateRecordData): Promise<StepResult> {
-    switch (state.Type) {
-      case 'Pass': return this.runPass(name, state, input, frame, enteredTime);
-      case 'Task': return this.withRetry(name, state, frame, (attempt) => this.runTask(name, state, input, frame, enteredTime, attempt, record));
-      case 'Choice': return this.runChoice(name, state, input, frame, enteredTime);
-      case 'Wait': return this.runWait(name, state, input, frame, enteredTime);
-      case 'Succeed': return this.runSucceed(name, state, input, frame, enteredTime);
-      case 'Fail': return this.runFail(name, state, input, frame, enteredTime);
-      case 'Parallel': return this.withRetry(name, state, frame, (attempt) => this.runParallel(name, state, input, frame, enteredTime, attempt));
-      case 'Map': return this.withRetry(name, state, frame, (attempt) => this.runMap(name, state, input, frame, enteredTime, attempt));
-      default: throw new StatesError(ERRORS.RUNTIME, `State '${name}' has an unknown Type '${state.Type}'`);
+  private async runState(run: StateRun): Promise<StepResult> {
+    switch (run.state.Type) {
+      case 'Pass': return runPass(this, run);
+      case 'Task': return this.withRetry(run, (attempt) => runTask(this, run, attempt));
+      case 'Choice': return runChoice(this, run);
+      case 'Wait': return runWait(this, run);
+      case 'Succeed': return runSucceed(this, run);
+      case 'Fail': return runFail(this, run);
+      case 'Parallel': return this.withRetry(run, (attempt) => runParallel(this, run, attempt));
+      case 'Map': return this.withRetry(run, (attempt) => runMap(this, run, attempt));
+      default: throw new StatesError(ERRORS.RUNTIME, `State '${run.name}' has an unknown Type '${run.state.Type}'`);
     }
   }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Evaluation helpers
+  /** The error as AWS reports it: the engine's own causes get AWS's prefix naming the state and its event id. */
+  private asAws(run: StateRun, e: StatesError): StatesError {
+    if (e instanceof GivenError || e instanceof BranchError || e instanceof StateError || !ENGINE_ERRORS.has(e.error)) return e;
+    const own = `State '${run.name}': `;
+    const text = e.cause.startsWith(own) ? e.cause.slice(own.length) : e.cause;
+    return new StateError(e.error, `An error occurred while executing the state '${run.name}' (entered at the event id #${run.enteredEventId}). ${text}`);
+  }
 
-  private context(name: string, enteredTime: string, retryCount: number, extra?: Record<string, any>): Record<string, any> {
+  // ---------------------------------------------------------------------------------------------------------------
+  // Threads: Parallel branches and Map iterations
+
+  /**
+   * Runs `count` threads (children of the frame's fiber) concurrently on the virtual clock, at most `limit` at a
+   * time (0 = no limit), started in index order; waits for all of them, or for the first failure (the threads still
+   * running are stopped).
+   */
+  public async fork(frame: Frame, count: number, limit: number, body: (index: number, fiber: Fiber) => Promise<any>): Promise<any[]> {
+    if (count === 0) return [];
+    const scheduler = this.scheduler;
+    const parent = frame.fiber;
+    const results: any[] = new Array(count);
+    const running = new Map<number, Fiber>();
+    let started = 0;
+    let finished = 0;
+    let failure: { error: unknown } | undefined;
+    let lastEventId = parent.lastEventId;
+    const start = () => {
+      const index = started++;
+      const fiber = scheduler.spawn(parent, (f) => body(index, f), (f, ok, value) => {
+        running.delete(index);
+        if (failure) return;
+        lastEventId = f.lastEventId;
+        if (!ok) {
+          failure = { error: value };
+          for (const other of running.values()) other.cancel();
+          scheduler.wake(parent);
+          return;
+        }
+        results[index] = value;
+        finished++;
+        if (started < count) start();
+        else if (finished === count) scheduler.wake(parent);
+      });
+      running.set(index, fiber);
+    };
+    for (let k = 0; k < (limit > 0 ? Math.min(limit, count) : count); k++) start();
+    await scheduler.block(parent);
+    parent.lastEventId = lastEventId;
+    if (failure) throw new ForkFailure(failure.error, [...running.keys()]);
+    return results;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Evaluation helpers (used by the states)
+
+  public context(run: StateRun, retryCount: number, extra?: Record<string, any>): Record<string, any> {
     return {
       Execution: this.executionContext,
       StateMachine: this.stateMachineContext,
-      State: { EnteredTime: enteredTime, Name: name, RetryCount: retryCount },
+      State: { EnteredTime: run.enteredTime, Name: run.name, RetryCount: retryCount },
       ...extra,
     };
   }
 
-  private jsonataScope(name: string, frame: Frame, states: Record<string, any>): JsonataScope {
-    return { stateName: name, states, variables: frame.scope.all(), nowMillis: frame.clock.now, random: this.random };
+  public jsonataScope(run: StateRun, states: Record<string, any>): JsonataScope {
+    return { stateName: run.name, states, variables: run.frame.scope.all(), nowMillis: this.scheduler.now, random: this.random };
   }
 
-  private pathContext(input: any, context: any, frame: Frame): PathContext {
+  public pathContext(input: any, context: any, frame: Frame): PathContext {
     return { input, context, variables: frame.scope.all(), random: () => this.random.next() };
   }
 
-  private readPath(path: string | null | undefined, input: any, context: any, frame: Frame): any {
+  public readPath(path: string | null | undefined, input: any, context: any, frame: Frame): any {
     if (path === undefined || path === '$') return input;
     if (path === null) return {};
     return jsonPath().readPath(path, this.pathContext(input, context, frame));
   }
 
   /** JSONPath: InputPath then Parameters (or ItemSelector). */
-  private effectiveInput(state: any, input: any, context: any, frame: Frame, template?: any): any {
+  public effectiveInput(state: any, input: any, context: any, frame: Frame, template?: any): any {
     const selected = this.readPath(state.InputPath, input, context, frame);
     if (template === undefined) return selected;
     return jsonPath().applyPayloadTemplate(template, this.pathContext(selected, context, frame));
   }
 
   /** JSONPath Assign: a payload template with `$` the given value. */
-  private assignPath(template: any, value: any, context: any, frame: Frame): Record<string, any> | undefined {
+  public assignPath(template: any, value: any, context: any, frame: Frame): Record<string, any> | undefined {
     return template === undefined ? undefined : jsonPath().applyPayloadTemplate(template, this.pathContext(value, context, frame));
   }
 
   /** JSONPath: ResultSelector, Assign, ResultPath, OutputPath. */
-  private jsonPathOutput(state: any, input: any, result: any, context: any, frame: Frame, options: { selector?: boolean } = {}): StepResult {
+  public jsonPathOutput(state: any, input: any, result: any, context: any, frame: Frame, options: { selector?: boolean } = {}): StepResult {
     const selected = options.selector !== false && state.ResultSelector !== undefined
       ? jsonPath().applyPayloadTemplate(state.ResultSelector, this.pathContext(result, context, frame))
       : result;
@@ -286,16 +354,14 @@ export class Execution {
   }
 
   /** JSONata: Assign and Output, both evaluated with the variables as they were when the state was entered. */
-  private async jsonataOutput(
-    name: string, state: any, states: Record<string, any>, frame: Frame, fallback: any, next?: string,
-  ): Promise<StepResult> {
-    const scope = this.jsonataScope(name, frame, states);
-    const assign = state.Assign !== undefined ? await evaluateTemplate(state.Assign, 'Assign', scope) : undefined;
-    const output = state.Output !== undefined ? await evaluateTemplate(state.Output, 'Output', scope) : fallback;
+  public async jsonataOutput(run: StateRun, fields: any, states: Record<string, any>, fallback: any, next?: string): Promise<StepResult> {
+    const scope = this.jsonataScope(run, states);
+    const assign = fields.Assign !== undefined ? await evaluateTemplate(fields.Assign, 'Assign', scope) : undefined;
+    const output = fields.Output !== undefined ? await evaluateTemplate(fields.Output, 'Output', scope) : fallback;
     return { output, assign, next };
   }
 
-  private async jsonataNumber(value: any, field: string, scope: JsonataScope): Promise<number | undefined> {
+  public async jsonataNumber(value: any, field: string, scope: JsonataScope): Promise<number | undefined> {
     if (value === undefined) return undefined;
     const n = isExpression(value) ? await evaluateExpression(value, field, scope) : value;
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
@@ -307,31 +373,41 @@ export class Execution {
   // ---------------------------------------------------------------------------------------------------------------
   // The clock
 
-  private advance(clock: Clock, seconds: number): void {
-    const target = clock.now + Math.round(seconds * 1000);
-    if (this.deadlineMillis !== undefined && target > this.deadlineMillis) {
-      clock.now = Math.max(clock.now, this.deadlineMillis);
-      throw new ExecutionTimedOut();
-    }
-    clock.now = target;
+  /** Lets `seconds` of virtual time pass on the frame's thread (other threads run meanwhile). */
+  public advance(frame: Frame, seconds: number): Promise<void> | undefined {
+    return this.scheduler.sleep(frame.fiber, this.scheduler.now + Math.round(seconds * 1000));
   }
 
-  private seconds(millis: number): number {
+  public get now(): number {
+    return this.scheduler.now;
+  }
+
+  public seconds(millis: number): number {
     return (millis - this.startMillis) / 1000;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Retry and Catch
 
-  private async withRetry(name: string, state: any, frame: Frame, attemptFn: (attempt: number) => Promise<StepResult>): Promise<StepResult> {
-    const retriers: any[] = state.Retry ?? [];
+  private async withRetry(run: StateRun, attemptFn: (attempt: number) => Promise<StepResult>): Promise<StepResult> {
+    const retriers: any[] = run.state.Retry ?? [];
     const counts = retriers.map(() => 0);
+    const attempts: AttemptRecordData[] = [];
+    run.record.attempts = attempts;
     for (let attempt = 0; ; attempt++) {
+      const record: AttemptRecordData = { attempt, startedSeconds: this.seconds(this.scheduler.now) };
+      attempts.push(record);
       try {
-        return await attemptFn(attempt);
-      } catch (e) {
-        if (!(e instanceof StatesError)) throw e;
-        const i = retriers.findIndex((r) => matches(r.ErrorEquals, e));
+        const result = await attemptFn(attempt);
+        record.endedSeconds = this.seconds(this.scheduler.now);
+        return result;
+      } catch (caught) {
+        if (!(caught instanceof StatesError)) throw caught;
+        const e = this.asAws(run, caught);
+        record.endedSeconds = this.seconds(this.scheduler.now);
+        record.error = e.error;
+        record.cause = e.cause;
+        const i = e.error === ERRORS.RUNTIME ? -1 : retriers.findIndex((r) => matches(r.ErrorEquals, e));
         if (i < 0) throw e;
         const r = retriers[i];
         const maxAttempts = r.MaxAttempts ?? 3;
@@ -340,317 +416,36 @@ export class Execution {
         if (r.MaxDelaySeconds !== undefined) delay = Math.min(delay, r.MaxDelaySeconds);
         if (r.JitterStrategy === 'FULL') delay = this.random.next() * delay;
         counts[i]++;
-        this.trace?.(`[${this.seconds(frame.clock.now)}s] ${name} retry ${counts[i]}/${maxAttempts} after ${e.error} in ${delay}s`);
-        this.advance(frame.clock, delay);
+        record.retryInSeconds = delay;
+        this.trace?.(`[${this.seconds(this.scheduler.now)}s] ${run.name} retry ${counts[i]}/${maxAttempts} after ${e.error} in ${delay}s`);
+        await this.advance(run.frame, delay);
         this.transitions++; // a retry is a state transition
         if (this.transitions > this.maxTransitions) {
-          throw new Error(`the execution exceeded maxTransitions (${this.maxTransitions}) retrying state '${name}'`);
+          throw new Error(`the execution exceeded maxTransitions (${this.maxTransitions}) retrying state '${run.name}'`);
         }
       }
     }
   }
 
-  private async applyCatch(name: string, catcher: any, input: any, e: StatesError, frame: Frame, enteredTime: string): Promise<StepResult> {
+  private async applyCatch(run: StateRun, catcher: any, e: StatesError): Promise<StepResult> {
     const errorOutput = { Error: e.error, Cause: e.cause };
-    const context = this.context(name, enteredTime, 0);
-    if (frame.language === 'JSONata') {
-      return this.jsonataOutput(name, catcher, { input, errorOutput, context }, frame, errorOutput, catcher.Next);
+    const context = this.context(run, 0);
+    if (run.language === 'JSONata') {
+      return this.jsonataOutput(run, catcher, { input: run.input, errorOutput, context }, errorOutput, catcher.Next);
     }
-    const assign = this.assignPath(catcher.Assign, errorOutput, context, frame);
-    return { output: jsonPath().applyResultPath(input, errorOutput, catcher.ResultPath), assign, next: catcher.Next };
+    const assign = this.assignPath(catcher.Assign, errorOutput, context, run.frame);
+    return { output: jsonPath().applyResultPath(run.input, errorOutput, catcher.ResultPath), assign, next: catcher.Next };
   }
+}
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // States
+/** A fork's first failure (in virtual time), with the indexes of the threads it stopped. */
+export class ForkFailure {
+  constructor(public readonly error: unknown, public readonly stopped: number[]) {}
 
-  private async runPass(name: string, state: any, input: any, frame: Frame, enteredTime: string): Promise<StepResult> {
-    const context = this.context(name, enteredTime, 0);
-    if (frame.language === 'JSONata') {
-      return this.jsonataOutput(name, state, { input, context }, frame, input, state.Next);
-    }
-    const effective = this.effectiveInput(state, input, context, frame, state.Parameters);
-    const result = state.Result !== undefined ? state.Result : effective;
-    return this.jsonPathOutput(state, input, result, context, frame, { selector: false });
-  }
-
-  private async runSucceed(name: string, state: any, input: any, frame: Frame, enteredTime: string): Promise<StepResult> {
-    const context = this.context(name, enteredTime, 0);
-    if (frame.language === 'JSONata') return this.jsonataOutput(name, state, { input, context }, frame, input);
-    return { output: this.readPath(state.OutputPath, this.readPath(state.InputPath, input, context, frame), context, frame) };
-  }
-
-  private async runFail(name: string, state: any, input: any, frame: Frame, enteredTime: string): Promise<StepResult> {
-    const context = this.context(name, enteredTime, 0);
-    let error: any;
-    let cause: any;
-    if (frame.language === 'JSONata') {
-      const scope = this.jsonataScope(name, frame, { input, context });
-      error = await evaluateTemplate(state.Error, 'Error', scope);
-      cause = await evaluateTemplate(state.Cause, 'Cause', scope);
-    } else {
-      const ctx = this.pathContext(input, context, frame);
-      error = state.ErrorPath !== undefined ? pathOrIntrinsic(state.ErrorPath, ctx) : state.Error;
-      cause = state.CausePath !== undefined ? pathOrIntrinsic(state.CausePath, ctx) : state.Cause;
-    }
-    for (const [field, v] of [['Error', error], ['Cause', cause]]) {
-      if (v !== undefined && typeof v !== 'string') {
-        throw new StatesError(ERRORS.RUNTIME, `State '${name}': ${field} must evaluate to a string; got ${JSON.stringify(v)}`);
-      }
-    }
-    throw new StatesError(error ?? '', cause ?? '');
-  }
-
-  private async runChoice(name: string, state: any, input: any, frame: Frame, enteredTime: string): Promise<StepResult> {
-    const context = this.context(name, enteredTime, 0);
-    if (frame.language === 'JSONata') {
-      const states = { input, context };
-      const scope = this.jsonataScope(name, frame, states);
-      for (const [i, rule] of state.Choices.entries()) {
-        const ok = await evaluateTemplate(rule.Condition, `Choices[${i}].Condition`, scope);
-        if (typeof ok !== 'boolean') {
-          throw new StatesError(ERRORS.QUERY_EVALUATION, `State '${name}': Choices[${i}].Condition must evaluate to a boolean; got ${JSON.stringify(ok)}`);
-        }
-        if (!ok) continue;
-        const fields = { Assign: rule.Assign ?? state.Assign, Output: rule.Output ?? state.Output };
-        return this.jsonataOutput(name, fields, states, frame, input, rule.Next);
-      }
-      if (state.Default === undefined) throw noChoice(name);
-      return this.jsonataOutput(name, state, states, frame, input, state.Default);
-    }
-    const effective = this.readPath(state.InputPath, input, context, frame);
-    const ctx = this.pathContext(effective, context, frame);
-    let next: string | undefined;
-    let ruleAssign: any;
-    for (const rule of state.Choices) {
-      const { Next, Assign, Comment, ...condition } = rule;
-      if (jsonPath().evaluateChoiceRule(condition, ctx)) {
-        next = Next;
-        ruleAssign = Assign;
-        break;
-      }
-    }
-    if (next === undefined) {
-      if (state.Default === undefined) throw noChoice(name);
-      next = state.Default;
-    }
-    const assignTemplate = ruleAssign ?? state.Assign;
-    const assign = this.assignPath(assignTemplate, effective, context, frame);
-    return { output: this.readPath(state.OutputPath, effective, context, frame), assign, next };
-  }
-
-  private async runWait(name: string, state: any, input: any, frame: Frame, enteredTime: string): Promise<StepResult> {
-    const context = this.context(name, enteredTime, 0);
-    let seconds: number;
-    if (frame.language === 'JSONata') {
-      const scope = this.jsonataScope(name, frame, { input, context });
-      if (state.Seconds !== undefined) {
-        seconds = (await this.jsonataNumber(state.Seconds, 'Seconds', scope))!;
-      } else {
-        const ts = isExpression(state.Timestamp) ? await evaluateExpression(state.Timestamp, 'Timestamp', scope) : state.Timestamp;
-        seconds = this.untilTimestamp(name, ts, frame, ERRORS.QUERY_EVALUATION);
-      }
-    } else {
-      const effective = this.readPath(state.InputPath, input, context, frame);
-      if (state.Seconds !== undefined) {
-        seconds = state.Seconds;
-      } else if (state.Timestamp !== undefined) {
-        seconds = this.untilTimestamp(name, state.Timestamp, frame, ERRORS.RUNTIME);
-      } else if (state.SecondsPath !== undefined) {
-        seconds = jsonPath().readPath(state.SecondsPath, this.pathContext(effective, context, frame));
-        if (typeof seconds !== 'number' || seconds < 0) {
-          throw new StatesError(ERRORS.RUNTIME, `State '${name}': SecondsPath '${state.SecondsPath}' must select a non-negative number; got ${JSON.stringify(seconds)}`);
-        }
-      } else {
-        const timestamp = jsonPath().readPath(state.TimestampPath, this.pathContext(effective, context, frame));
-        seconds = this.untilTimestamp(name, timestamp, frame, ERRORS.RUNTIME);
-      }
-      this.advance(frame.clock, seconds);
-      const assign = this.assignPath(state.Assign, effective, context, frame);
-      return { output: this.readPath(state.OutputPath, effective, context, frame), assign, next: state.Next };
-    }
-    // JSONata: Output and Assign see the clock before the wait (they are evaluated with the state's input).
-    const result = await this.jsonataOutput(name, state, { input, context }, frame, input, state.Next);
-    this.advance(frame.clock, seconds);
-    return result;
-  }
-
-  private untilTimestamp(name: string, value: any, frame: Frame, errorName: string): number {
-    const t = typeof value === 'string' ? Date.parse(value) : NaN;
-    if (Number.isNaN(t)) throw new StatesError(errorName, `State '${name}': Timestamp must be an ISO 8601 timestamp; got ${JSON.stringify(value)}`);
-    return Math.max(0, (t - frame.clock.now) / 1000);
-  }
-
-  private async runTask(
-    name: string, state: any, input: any, frame: Frame, enteredTime: string, attempt: number, record: StateRecordData,
-  ): Promise<StepResult> {
-    const resource: string = state.Resource;
-    const pattern = resource.endsWith('.waitForTaskToken') ? 'callback' : /\.sync(:\d+)?$/.test(resource) ? 'sync' : 'request';
-    const taskToken = pattern === 'callback' ? this.random.uuid() : undefined;
-    const context = this.context(name, enteredTime, attempt, taskToken ? { Task: { Token: taskToken } } : undefined);
-    let request: any;
-    let timeout: number;
-    let heartbeat: number | undefined;
-    if (frame.language === 'JSONata') {
-      const scope = this.jsonataScope(name, frame, { input, context });
-      request = state.Arguments !== undefined ? await evaluateTemplate(state.Arguments, 'Arguments', scope) : input;
-      timeout = (await this.jsonataNumber(state.TimeoutSeconds, 'TimeoutSeconds', scope)) ?? DEFAULT_TASK_TIMEOUT_SECONDS;
-      heartbeat = await this.jsonataNumber(state.HeartbeatSeconds, 'HeartbeatSeconds', scope);
-    } else {
-      request = this.effectiveInput(state, input, context, frame, state.Parameters);
-      const ctx = this.pathContext(input, context, frame);
-      timeout = state.TimeoutSecondsPath !== undefined
-        ? jsonPath().readPath(state.TimeoutSecondsPath, ctx)
-        : state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
-      heartbeat = state.HeartbeatSecondsPath !== undefined ? jsonPath().readPath(state.HeartbeatSecondsPath, ctx) : state.HeartbeatSeconds;
-    }
-    checkSize(request, name, 'request');
-    record.request = copy(request);
-
-    // Call the (mocked) service.
-    const key = name;
-    const invocation = this.invocations.get(key) ?? 0;
-    this.invocations.set(key, invocation + 1);
-    this.events += 2; // TaskScheduled, TaskStarted
-    let outcome: TaskOutcomeData;
-    if (this.mocks?.has(name)) {
-      outcome = this.mocks.answer(name, invocation);
-    } else if (this.options.taskHandler) {
-      outcome = (await this.options.taskHandler.handle({
-        stateName: name,
-        resource,
-        request,
-        taskToken,
-        attempt,
-        invocation,
-        time: new Date(frame.clock.now).toISOString(),
-        epochSeconds: Math.floor(frame.clock.now / 1000),
-        path: frame.path,
-      })) ?? {};
-    } else {
-      throw unansweredCall(name, resource, this.mocks?.testCase);
-    }
-    const duration = outcome.durationSeconds ?? 0;
-    if (heartbeat !== undefined && duration > heartbeat && heartbeat < timeout) {
-      this.advance(frame.clock, heartbeat);
-      this.events++; // TaskTimedOut
-      throw new StatesError(ERRORS.HEARTBEAT_TIMEOUT, `State '${name}' sent no heartbeat within HeartbeatSeconds (${heartbeat})`);
-    }
-    if (duration > timeout) {
-      this.advance(frame.clock, timeout);
-      this.events++; // TaskTimedOut
-      throw new StatesError(ERRORS.TIMEOUT, `State '${name}' did not finish within TimeoutSeconds (${timeout})`);
-    }
-    this.advance(frame.clock, duration);
-    if (pattern !== 'request') this.events++; // TaskSubmitted
-    this.events++; // TaskSucceeded / TaskFailed
-    if (outcome.error !== undefined) throw new StatesError(outcome.error, outcome.cause ?? '');
-    const result = outcome.result === undefined ? null : outcome.result;
-    checkSize(result, name, 'result');
-    if (frame.language === 'JSONata') {
-      return this.jsonataOutput(name, state, { input, result, context }, frame, result, state.Next);
-    }
-    return this.jsonPathOutput(state, input, result, context, frame);
-  }
-
-  private async runParallel(name: string, state: any, input: any, frame: Frame, enteredTime: string, attempt: number): Promise<StepResult> {
-    const context = this.context(name, enteredTime, attempt);
-    const branchInput = frame.language === 'JSONata'
-      ? (state.Arguments !== undefined ? await evaluateTemplate(state.Arguments, 'Arguments', this.jsonataScope(name, frame, { input, context })) : input)
-      : this.effectiveInput(state, input, context, frame, state.Parameters);
-    this.events++; // ParallelStateStarted
-    const start = frame.clock.now;
-    let end = start;
-    const results: any[] = [];
-    for (const [i, branch] of state.Branches.entries()) {
-      const clock: Clock = { now: start };
-      const branchFrame: Frame = { path: join(frame.path, `${name}/${i}`), language: branch.QueryLanguage ?? frame.language, scope: new Scope(frame.scope), clock };
-      try {
-        results.push(await this.runMachine(branch, branchInput, branchFrame));
-      } catch (e) {
-        if (e instanceof StatesError) {
-          frame.clock.now = clock.now;
-          this.events++; // ParallelStateFailed
-          throw new BranchError(e.error, e.cause);
-        }
-        throw e;
-      }
-      end = Math.max(end, clock.now);
-    }
-    frame.clock.now = end;
-    this.events++; // ParallelStateSucceeded
-    if (frame.language === 'JSONata') return this.jsonataOutput(name, state, { input, result: results, context }, frame, results, state.Next);
-    return this.jsonPathOutput(state, input, results, context, frame);
-  }
-
-  private async runMap(name: string, state: any, input: any, frame: Frame, enteredTime: string, attempt: number): Promise<StepResult> {
-    const context = this.context(name, enteredTime, attempt);
-    const processor = state.ItemProcessor ?? state.Iterator;
-    let items: any;
-    let maxConcurrency: number;
-    let effective: any;
-    if (frame.language === 'JSONata') {
-      const scope = this.jsonataScope(name, frame, { input, context });
-      items = state.Items !== undefined ? await evaluateTemplate(state.Items, 'Items', scope) : input;
-      maxConcurrency = (await this.jsonataNumber(state.MaxConcurrency, 'MaxConcurrency', scope)) ?? 0;
-      effective = input;
-    } else {
-      effective = this.readPath(state.InputPath, input, context, frame);
-      items = this.readPath(state.ItemsPath, effective, context, frame);
-      maxConcurrency = state.MaxConcurrencyPath !== undefined
-        ? jsonPath().readPath(state.MaxConcurrencyPath, this.pathContext(effective, context, frame))
-        : state.MaxConcurrency ?? 0;
-    }
-    if (!Array.isArray(items)) {
-      throw new StatesError(frame.language === 'JSONata' ? ERRORS.QUERY_EVALUATION : ERRORS.RUNTIME,
-        `State '${name}': the items to iterate over must be an array; got ${JSON.stringify(items)?.slice(0, 200)}`);
-    }
-    this.events++; // MapStateStarted
-    const start = frame.clock.now;
-    // Virtual time: iterations take MaxConcurrency slots (0 = unlimited) in index order.
-    const slots: number[] = [];
-    let end = start;
-    const results: any[] = [];
-    const selector = state.ItemSelector ?? state.Parameters;
-    for (const [index, item] of items.entries()) {
-      const itemContext = { ...context, Map: { Item: { Index: index, Value: item } } };
-      let iterationInput: any;
-      if (selector === undefined) {
-        iterationInput = item;
-      } else if (frame.language === 'JSONata') {
-        iterationInput = await evaluateTemplate(selector, 'ItemSelector', this.jsonataScope(name, frame, { input, context: itemContext }));
-      } else {
-        iterationInput = jsonPath().applyPayloadTemplate(selector, this.pathContext(effective, itemContext, frame));
-      }
-      let slot = slots.length;
-      if (maxConcurrency > 0 && slots.length >= maxConcurrency) {
-        slot = slots.indexOf(Math.min(...slots));
-      }
-      const clock: Clock = { now: slot < slots.length ? Math.max(start, slots[slot]) : start };
-      const iterationFrame: Frame = {
-        path: join(frame.path, `${name}/${index}`),
-        language: processor.QueryLanguage ?? frame.language,
-        scope: new Scope(frame.scope),
-        clock,
-      };
-      this.events++; // MapIterationStarted
-      try {
-        results.push(await this.runMachine(processor, iterationInput, iterationFrame));
-      } catch (e) {
-        if (e instanceof StatesError) {
-          this.events += 2; // MapIterationFailed, MapStateFailed
-          frame.clock.now = clock.now;
-          throw new BranchError(e.error, e.cause);
-        }
-        throw e;
-      }
-      this.events++; // MapIterationSucceeded
-      slots[slot] = clock.now;
-      end = Math.max(end, clock.now);
-    }
-    frame.clock.now = end;
-    this.events++; // MapStateSucceeded
-    if (frame.language === 'JSONata') return this.jsonataOutput(name, state, { input, result: results, context }, frame, results, state.Next);
-    return this.jsonPathOutput(state, input, results, context, frame);
+  /** The failure as the Parallel's or Map's own error. */
+  public toStateError(): never {
+    if (this.error instanceof StatesError) throw new BranchError(this.error.error, this.error.cause);
+    throw this.error;
   }
 }
 
@@ -667,28 +462,4 @@ export function matches(errorEquals: string[], e: StatesError): boolean {
     if (name === ERRORS.BRANCH_FAILED) return e instanceof BranchError;
     return false;
   });
-}
-
-function noChoice(name: string): StatesError {
-  return new StatesError(ERRORS.NO_CHOICE_MATCHED, `No Choice Rule matched in state '${name}' and it has no Default`);
-}
-
-function join(path: string, part: string): string {
-  return path ? `${path}/${part}` : part;
-}
-
-function pathOrIntrinsic(value: string, ctx: PathContext): any {
-  return value.startsWith('States.') ? jsonPath().evaluateIntrinsic(value, ctx) : jsonPath().readPath(value, ctx);
-}
-
-function checkSize(value: any, name: string, what: string): void {
-  if (value === undefined) return;
-  const text = JSON.stringify(value);
-  if (text !== undefined && text.length * 3 > PAYLOAD_LIMIT_BYTES && Buffer.byteLength(text, 'utf8') > PAYLOAD_LIMIT_BYTES) {
-    throw new StatesError(ERRORS.DATA_LIMIT_EXCEEDED, `State '${name}': the ${what} is larger than ${PAYLOAD_LIMIT_BYTES} bytes`);
-  }
-}
-
-function copy(value: any): any {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }

@@ -27,6 +27,16 @@ export interface TaskHandlerLike {
   handle(invocation: TaskInvocationData): any;
 }
 
+export interface AttemptRecordData {
+  attempt: number;
+  startedSeconds: number;
+  endedSeconds?: number;
+  error?: string;
+  cause?: string;
+  retryInSeconds?: number;
+  request?: any;
+}
+
 export interface StateRecordData {
   name: string;
   type: string;
@@ -38,6 +48,7 @@ export interface StateRecordData {
   request?: any;
   error?: string;
   cause?: string;
+  attempts?: AttemptRecordData[];
 }
 
 export interface ExecutionResultData {
@@ -51,6 +62,7 @@ export interface ExecutionResultData {
   readonly states: StateRecordData[];
   /** Task states the mock config's test case mocks that never ran. */
   readonly unusedMocks: string[];
+  readonly history: Array<Record<string, any>>;
 }
 
 export interface RunOptions {

@@ -73,12 +73,15 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
     for (const [i, c] of (state.Catch ?? []).entries()) {
       if (!Array.isArray(c.ErrorEquals) || c.ErrorEquals.length === 0) fail(`Catch[${i}].ErrorEquals must be a non-empty array`);
       target(name, `Catch[${i}].Next`, c.Next);
+      if (lang === 'JSONata' && c.ResultPath !== undefined) fail(`Catch[${i}].ResultPath is a JSONPath field; a JSONata state's Catch uses Output and Assign`);
+      if (lang !== 'JSONata' && c.Output !== undefined) fail(`Catch[${i}].Output is a JSONata field; set QueryLanguage to JSONata or use ResultPath`);
     }
     for (const [i, r] of (state.Retry ?? []).entries()) {
       if (!Array.isArray(r.ErrorEquals) || r.ErrorEquals.length === 0) fail(`Retry[${i}].ErrorEquals must be a non-empty array`);
     }
     if (lang === 'JSONata') {
-      for (const field of ['InputPath', 'OutputPath', 'Parameters', 'ResultPath', 'ResultSelector', 'ItemsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath', 'CausePath']) {
+      for (const field of ['InputPath', 'OutputPath', 'Parameters', 'ResultPath', 'ResultSelector', 'ItemsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath',
+        'CausePath', 'MaxConcurrencyPath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath']) {
         if (state[field] !== undefined) fail(`${field} is a JSONPath field; a JSONata state uses Arguments, Output and Assign`);
       }
     } else {
@@ -96,6 +99,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
         state.Choices.forEach((rule: any, i: number) => {
           target(name, `Choices[${i}].Next`, rule.Next);
           if (lang === 'JSONata' && rule.Condition === undefined) fail(`Choices[${i}].Condition is required in a JSONata Choice state`);
+          if (lang === 'JSONata' && rule.Variable !== undefined) fail(`Choices[${i}].Variable is a JSONPath field; a JSONata Choice rule uses Condition`);
         });
         if (state.Default !== undefined) target(name, 'Default', state.Default);
         break;
@@ -106,7 +110,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
       }
       case 'Parallel':
         if (!Array.isArray(state.Branches) || state.Branches.length === 0) fail('Branches must be a non-empty array');
-        state.Branches.forEach((b: any, i: number) => checkMachine(b, `State '${name}' Branches[${i}]`, lang, info, seen));
+        state.Branches.forEach((b: any, i: number) => checkMachine(b, `State '${name}' Branches[${i}]`, language, info, seen));
         break;
       case 'Map': {
         const processor = state.ItemProcessor ?? state.Iterator;
@@ -118,7 +122,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
           || state.ToleratedFailurePercentagePath !== undefined || state.ToleratedFailureCountPath !== undefined) {
           fail('ToleratedFailureCount/ToleratedFailurePercentage are not supported by the offline executor');
         }
-        checkMachine(processor, `State '${name}' ItemProcessor`, lang, info, seen);
+        checkMachine(processor, `State '${name}' ItemProcessor`, language, info, seen);
         break;
       }
       default:
