@@ -106,7 +106,7 @@ describe('a call with no mocked response fails the execution ("If you do not spe
     expect(result).toMatchObject({
       status: 'FAILED',
       error: 'States.Runtime',
-      cause: "Task state 'T' has no mocked response for call 1 (0-based) in test case 'c': mocked response 'Fails' answers calls 0",
+      cause: "An error occurred while executing the state 'T' (entered at the event id #2). Task state 'T' has no mocked response for call 1 (0-based) in test case 'c': mocked response 'Fails' answers calls 0",
       elapsedSeconds: 1,
       unusedMocks: [],
     });
@@ -126,7 +126,7 @@ describe('a call with no mocked response fails the execution ("If you do not spe
     expect(bare).toMatchObject({
       status: 'FAILED',
       error: 'States.Runtime',
-      cause: `Task state 'Lonely' (${LAMBDA}) has no mocked response and no task handler answers it: the offline executor never calls AWS`,
+      cause: `An error occurred while executing the state 'Lonely' (entered at the event id #2). Task state 'Lonely' (${LAMBDA}) has no mocked response and no task handler answers it: the offline executor never calls AWS`,
     });
     expect(mocked.cause).toMatch(/has no mocked response in test case 'c' and no task handler/);
   });
