@@ -27,12 +27,12 @@ class CatalogStack(Stack):
             assign={"crawlChecks": "{% $states.result.poll.checks %}"},
         )
         crawl.add_catch(
-            sfn.Pass(
-                self,
-                "Crawl failed",
-                outputs={"error": "{% $states.errorOutput.Error %}"},
-            ),
+            sfn.Pass(self, "Crawl failed"),
             errors=GlueCrawlerPollerJob.ALL_ERRORS,
+            outputs={
+                "error": "{% $states.errorOutput.Error %}",
+                "tables": "{% $states.input.tables %}",
+            },
         )
         sfn.StateMachine(
             self,
