@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { JobPoller, JobPollingOptions } from '../polling';
+import { JobPollingOptions, PollerJobBase } from '../polling';
 import { POLLING_PROPS } from '../polling/private/props';
 import {
   bundledHandler,
@@ -17,7 +17,6 @@ import {
   integrationResourceArn,
   invalid,
   isJsonata,
-  readablePrefix,
   required,
   withoutUndefined,
 } from '../private';
@@ -31,7 +30,7 @@ export interface BatchPollerJobProps extends JobPollingOptions {
    * digit. Batch job names need not be unique (each job gets its own id).
    *
    * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html#Batch-SubmitJob-request-jobName
-   * @default - the construct id, reduced to the allowed characters
+   * @default - the state name (`stateName`, else the construct id), reduced to the allowed characters
    */
   readonly jobName?: string;
 
@@ -139,21 +138,21 @@ export interface BatchPollerJobProps extends JobPollingOptions {
  * The job is submitted with Step Functions' request-response `batch:submitJob` integration, then checked
  * by one small bundled Lambda function per stack (DescribeJobs), which also terminates the job at a
  * deadline (TerminateJob). Waits start at `pollInterval` and grow to 10 % of the elapsed time, up to
- * `maxPollInterval`. Built on `JobPoller`; its states are named `<id>: …`, so several can share a state
+ * `maxPollInterval`. Built on `JobPoller`; its states are named `<stateName>: …` (default: the construct id), so several can share a state
  * machine.
  *
- * The result (at `resultPath`, by default `$.<id>`): `jobId`, `jobName`, `jobArn`, `jobQueue`, `status`,
+ * The result (in JSONPath at `resultPath`, by default `$.<stateName>`; in JSONata `$states.result` of `outputs`/`assign`, by default added to the input under `<stateName>`): `jobId`, `jobName`, `jobArn`, `jobQueue`, `status`,
  * `statusReason`, `exitCode`, `logStreamName`, `createdAt`, `startedAt`, `stoppedAt` (ISO 8601),
  * `attempts`, `arrayProperties` (`size`, `statusSummary`) and `poll` (`outcome`, `elapsedSeconds`,
  * `queuedSeconds`). Failures: `BatchPoller.JobFailed`, `BatchPoller.JobTimedOut`, `BatchPoller.JobStuck`
  * (Fail states, with a cause), `BatchPoller.JobNotFound` and `BatchPoller.InvalidEvent` (from the function).
  * Catch and retry them like a task's: `addCatch(handler, { errors: BatchPollerJob.ALL_ERRORS })`, `addRetry(...)`
- * (the loop runs in a Parallel state named `<id>`).
+ * (the loop runs in a Parallel state named `<stateName>`, which takes the `comment`, and in JSONata the `outputs` and `assign`).
  *
  * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html
  * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobs.html
  */
-export class BatchPollerJob extends sfn.StateMachineFragment {
+export class BatchPollerJob extends PollerJobBase {
   /** The error when the job ends FAILED. */
   public static readonly JOB_FAILED = 'BatchPoller.JobFailed';
   /** The error when the job is still running at `timeout` (after it is terminated). */
@@ -173,20 +172,13 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
     BatchPollerJob.JOB_NOT_FOUND,
   ];
 
-  public readonly startState: sfn.State;
-  public readonly endStates: sfn.INextable[];
-
-  /** The poll loop. */
-  public readonly poller: JobPoller;
   /** The `batch:submitJob` task (add a `Retry` or `Catch` to it if you need one). */
   public readonly submitTask: sfn.TaskStateBase;
   /** The function that checks and terminates jobs (one per stack). */
   public readonly checkFunction: lambda.IFunction;
-  /** Where the result is placed. */
-  public readonly resultPath: string;
 
   constructor(scope: Construct, id: string, props: BatchPollerJobProps) {
-    super(scope, id);
+    super(scope, id, props);
     if (props === undefined || props === null) required(scope, id, props, ['jobQueue or jobQueueArn', 'jobDefinition or jobDefinitionArn']);
     checkProps(scope, id, props, {
       jobName: 'string?',
@@ -206,7 +198,7 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
 
     const jobQueueArn = oneOf(this, 'jobQueue', props.jobQueue?.jobQueueArn, 'jobQueueArn', props.jobQueueArn);
     const jobDefinitionArn = oneOf(this, 'jobDefinition', props.jobDefinition?.jobDefinitionArn, 'jobDefinitionArn', props.jobDefinitionArn);
-    const jobName = props.jobName ?? readablePrefix(this, 128, 'job');
+    const jobName = props.jobName ?? this.jobNamePrefix(128, 'job');
     checkPattern(this, 'jobName', jobName, /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/,
       'up to 128 letters, digits, hyphens and underscores, starting with a letter or digit');
     checkIntegerRange(this, 'arraySize', props.arraySize, 2, 10_000);
@@ -231,15 +223,7 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:TerminateJob'], resources: [jobArns(this)] }));
     this.checkFunction = fn;
 
-    this.poller = new JobPoller(this, 'Poller', {
-      pollInterval: props.pollInterval,
-      maxPollInterval: props.maxPollInterval,
-      timeout: props.timeout,
-      maxQueueTime: props.maxQueueTime,
-      resultPath: props.resultPath,
-      queryLanguage: props.queryLanguage,
-      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
-      stateNamePrefix: id,
+    this.createPoller({
       errorPrefix: 'BatchPoller',
       checkFunction: fn,
       start: {
@@ -266,33 +250,6 @@ export class BatchPollerJob extends sfn.StateMachineFragment {
       // Terminated directly (TerminateJob), rather than through the check function as for other pollers.
       cancelJobsOnExecutionStop(this, { kind: 'batch', state: this.submitTask, resource: integrationResourceArn('batch', 'submitJob', sfn.IntegrationPattern.REQUEST_RESPONSE) });
     }
-    this.resultPath = this.poller.resultPath;
-    this.startState = this.poller.startState;
-    this.endStates = this.poller.endStates;
-  }
-
-  /**
-   * Adds a retrier, like `addRetry` on a task: on a matching error the whole poller (submission included) runs
-   * again. Transient Lambda and Batch throttling errors are already retried inside.
-   *
-   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addRetry(props: sfn.RetryProps = {}): BatchPollerJob {
-    this.poller.addRetry(props);
-    return this;
-  }
-
-  /**
-   * Adds a catcher, like `addCatch` on a task: on a matching error the execution continues at `handler`.
-   * `errors: BatchPollerJob.ALL_ERRORS` catches the poller's own failures (failed, timed out, stuck, not found).
-   *
-   * @param handler the state to go to
-   * @param props the catcher: `errors` defaults to all errors (`States.ALL`); `resultPath` (JSONPath) places the
-   * error in the state input (default `$`: the error replaces it)
-   */
-  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): BatchPollerJob {
-    this.poller.addCatch(handler, props);
-    return this;
   }
 }
 

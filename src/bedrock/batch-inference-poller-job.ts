@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { JobPoller, JobPollingBaseOptions } from '../polling';
+import { JobPollingBaseOptions, PollerJobBase } from '../polling';
 import { POLLING_BASE_PROPS } from '../polling/private/props';
 import {
   checkIntegerRange,
@@ -16,7 +16,6 @@ import {
   isDynamic,
   isJsonata,
   passRoleStatement,
-  readablePrefix,
   UNIQUE_SUFFIX_LENGTH,
   withoutUndefined,
 } from '../private';
@@ -64,7 +63,7 @@ export interface BedrockBatchInferencePollerJobProps extends JobPollingBaseOptio
    * The name of the job: 1 to 63 letters, digits, hyphens, `+` and `.`, starting with a letter or digit. Job names
    * must be unique in the account: a fixed name fails the second run.
    *
-   * @default - `<construct id>-<UUID>`, unique to each run
+   * @default - `<state name>-<UUID>` (`stateName`, else the construct id), unique to each run
    */
   readonly jobName?: string;
 
@@ -85,12 +84,12 @@ export interface BedrockBatchInferencePollerJobProps extends JobPollingBaseOptio
  * result's `status.Status` says so, for a Choice after the poller. At the deadline (`timeout`) the job is stopped
  * (`bedrock:stopModelInvocationJob`) and the poller fails with `BedrockBatchInferencePoller.JobTimedOut`.
  *
- * The result (at `resultPath`, by default `$.<id>`): `job.jobArn`, `status` (the last GetModelInvocationJob
+ * The result (in JSONPath at `resultPath`, by default `$.<stateName>`; in JSONata `$states.result` of `outputs`/`assign`, by default added to the input under `<stateName>`): `job.jobArn`, `status` (the last GetModelInvocationJob
  * response: `Status`, `Message`, `OutputDataConfig`, `InputTokenCount`…) and `poll` (`checks`, `elapsedSeconds`).
  *
  * @see https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateModelInvocationJob.html
  */
-export class BedrockBatchInferencePollerJob extends sfn.StateMachineFragment {
+export class BedrockBatchInferencePollerJob extends PollerJobBase {
   /** The error when the job ends `Failed`, `Stopped` or `Expired`. */
   public static readonly JOB_FAILED = 'BedrockBatchInferencePoller.JobFailed';
   /** The error when the job is still running at `timeout` (after it is stopped). */
@@ -98,20 +97,11 @@ export class BedrockBatchInferencePollerJob extends sfn.StateMachineFragment {
   /** The poller's own failures, for `addCatch(handler, { errors: BedrockBatchInferencePollerJob.ALL_ERRORS })`. */
   public static readonly ALL_ERRORS: string[] = [BedrockBatchInferencePollerJob.JOB_FAILED, BedrockBatchInferencePollerJob.JOB_TIMED_OUT];
 
-  public readonly startState: sfn.State;
-  public readonly endStates: sfn.INextable[];
-
-  /** The poll loop. */
-  public readonly poller: JobPoller;
-  /** The `bedrock:createModelInvocationJob` task. */
-  public readonly startTask: sfn.TaskStateBase;
   /** The service role Bedrock runs the job with. */
   public readonly role: iam.IRole;
-  /** Where the result is placed. */
-  public readonly resultPath: string;
 
   constructor(scope: Construct, id: string, props: BedrockBatchInferencePollerJobProps) {
-    super(scope, id);
+    super(scope, id, props);
     checkProps(scope, id, props, {
       modelId: 'string',
       input: 's3Location',
@@ -142,16 +132,9 @@ export class BedrockBatchInferencePollerJob extends sfn.StateMachineFragment {
     const jobs = stack.formatArn({ service: 'bedrock', resource: 'model-invocation-job', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     const call = (action: string) => integrationResourceArn('aws-sdk:bedrock', action, sfn.IntegrationPattern.REQUEST_RESPONSE);
     const job = { JobIdentifier: 'jobArn' };
-    const prefix = readablePrefix(this, 63 - UNIQUE_SUFFIX_LENGTH, 'batch');
+    const prefix = this.jobNamePrefix(63 - UNIQUE_SUFFIX_LENGTH, 'batch');
 
-    this.poller = new JobPoller(this, 'Poller', {
-      pollInterval: props.pollInterval,
-      maxPollInterval: props.maxPollInterval,
-      timeout: props.timeout,
-      resultPath: props.resultPath,
-      queryLanguage: props.queryLanguage,
-      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
-      stateNamePrefix: id,
+    this.createPoller({
       errorPrefix: 'BedrockBatchInferencePoller',
       start: {
         resource: call('createModelInvocationJob'),
@@ -200,32 +183,6 @@ export class BedrockBatchInferencePollerJob extends sfn.StateMachineFragment {
         },
       },
     });
-    this.startTask = this.poller.startTask;
-    this.resultPath = this.poller.resultPath;
-    this.startState = this.poller.startState;
-    this.endStates = this.poller.endStates;
-  }
-
-  /**
-   * Adds a retrier, like `addRetry` on a task: on a matching error the whole poller (a new job included) runs
-   * again. Bedrock throttling is already retried inside.
-   *
-   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addRetry(props: sfn.RetryProps = {}): BedrockBatchInferencePollerJob {
-    this.poller.addRetry(props);
-    return this;
-  }
-
-  /**
-   * Adds a catcher, like `addCatch` on a task: on a matching error the execution continues at `handler`.
-   *
-   * @param handler the state to go to
-   * @param props the catcher: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): BedrockBatchInferencePollerJob {
-    this.poller.addCatch(handler, props);
-    return this;
   }
 
   /**

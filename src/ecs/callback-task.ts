@@ -329,6 +329,7 @@ export class EcsCallbackTask extends sfn.TaskStateBase implements ec2.IConnectab
       queryLanguage: this.queryLanguage,
       fix: 'EcsCallbackTask.jsonPath(...) or EcsCallbackTask.jsonata(...)',
       jsonPathOnlyProps: { resultSelector: this.resultSelector, resultPath: this.resultPath, inputPath: this.inputPath, outputPath: this.outputPath },
+      jsonataOnlyProps: { outputs: this.outputs, arguments: this.arguments },
     }, topLevelQueryLanguage, (top) => super.toStateJson(top));
   }
 

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { JobPoller, JobPollingBaseOptions, JobStatusCondition } from '../polling';
+import { JobPollingBaseOptions, JobStatusCondition, PollerJobBase } from '../polling';
 import { POLLING_BASE_PROPS } from '../polling/private/props';
 import { checkLength, checkPattern, checkProps, integrationResourceArn, nameShape, scopedNameArn } from '../private';
 import { GLUE_TRANSIENT_ERRORS } from './private/errors';
@@ -30,13 +30,13 @@ export interface GlueCrawlerPollerJobProps extends JobPollingBaseOptions {
  * catalog up to date, and its outcome is the outcome reported. At the deadline (`timeout`) the crawl is stopped
  * (`glue:stopCrawler`) and the poller fails with `GlueCrawlerPoller.JobTimedOut`.
  *
- * The result (at `resultPath`, by default `$.<id>`): `job.crawlerName`, `status` (the last GetCrawler response:
+ * The result (in JSONPath at `resultPath`, by default `$.<stateName>`; in JSONata `$states.result` of `outputs`/`assign`, by default added to the input under `<stateName>`): `job.crawlerName`, `status` (the last GetCrawler response:
  * `Crawler.State`, `Crawler.LastCrawl` with `Status`, `ErrorMessage`, `LogGroup`, `LogStream`, `StartTime`…) and
  * `poll` (`checks`, `elapsedSeconds`).
  *
  * @see https://docs.aws.amazon.com/glue/latest/webapi/API_GetCrawler.html
  */
-export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
+export class GlueCrawlerPollerJob extends PollerJobBase {
   /** The error when the crawl ends other than `SUCCEEDED` (FAILED, CANCELLED). */
   public static readonly JOB_FAILED = 'GlueCrawlerPoller.JobFailed';
   /** The error when the crawl is still running at `timeout` (after it is stopped). */
@@ -44,18 +44,9 @@ export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
   /** The poller's own failures, for `addCatch(handler, { errors: GlueCrawlerPollerJob.ALL_ERRORS })`. */
   public static readonly ALL_ERRORS: string[] = [GlueCrawlerPollerJob.JOB_FAILED, GlueCrawlerPollerJob.JOB_TIMED_OUT];
 
-  public readonly startState: sfn.State;
-  public readonly endStates: sfn.INextable[];
-
-  /** The poll loop. */
-  public readonly poller: JobPoller;
-  /** The `glue:startCrawler` task. */
-  public readonly startTask: sfn.TaskStateBase;
-  /** Where the result is placed. */
-  public readonly resultPath: string;
 
   constructor(scope: Construct, id: string, props: GlueCrawlerPollerJobProps) {
-    super(scope, id);
+    super(scope, id, props);
     checkProps(scope, id, props, { crawlerName: 'string', ...POLLING_BASE_PROPS });
     checkLength(this, 'crawlerName', props.crawlerName, 1, 255);
     checkPattern(this, 'crawlerName', props.crawlerName, /^[^\r\n]*$/, 'a single line of text');
@@ -64,14 +55,7 @@ export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
     const statement = (action: string) => new iam.PolicyStatement({ actions: [`glue:${action}`], resources: [crawlerArn] });
     const call = (action: string) => integrationResourceArn('aws-sdk:glue', action, sfn.IntegrationPattern.REQUEST_RESPONSE);
 
-    this.poller = new JobPoller(this, 'Poller', {
-      pollInterval: props.pollInterval,
-      maxPollInterval: props.maxPollInterval,
-      timeout: props.timeout,
-      resultPath: props.resultPath,
-      queryLanguage: props.queryLanguage,
-      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
-      stateNamePrefix: id,
+    this.createPoller({
       errorPrefix: 'GlueCrawlerPoller',
       start: {
         resource: call('startCrawler'),
@@ -111,31 +95,5 @@ export class GlueCrawlerPollerJob extends sfn.StateMachineFragment {
         },
       },
     });
-    this.startTask = this.poller.startTask;
-    this.resultPath = this.poller.resultPath;
-    this.startState = this.poller.startState;
-    this.endStates = this.poller.endStates;
-  }
-
-  /**
-   * Adds a retrier, like `addRetry` on a task: on a matching error the whole poller (the start included) runs
-   * again. Glue throttling is already retried inside.
-   *
-   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addRetry(props: sfn.RetryProps = {}): GlueCrawlerPollerJob {
-    this.poller.addRetry(props);
-    return this;
-  }
-
-  /**
-   * Adds a catcher, like `addCatch` on a task: on a matching error the execution continues at `handler`.
-   *
-   * @param handler the state to go to
-   * @param props the catcher: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): GlueCrawlerPollerJob {
-    this.poller.addCatch(handler, props);
-    return this;
   }
 }

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { JobPoller, JobPollingBaseOptions, JobStatusCondition } from '../polling';
+import { JobPollingBaseOptions, JobStatusCondition, PollerJobBase } from '../polling';
 import { POLLING_BASE_PROPS } from '../polling/private/props';
 import { checkLength, checkPattern, checkProps, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArn } from '../private';
 import { GLUE_TRANSIENT_ERRORS } from './private/errors';
@@ -38,13 +38,13 @@ export interface GlueWorkflowPollerJobProps extends JobPollingBaseOptions {
  * are failures (with the run's `ErrorMessage` as the cause when it has one). At the deadline (`timeout`) the run is
  * stopped (`glue:stopWorkflowRun`) and the poller fails with `GlueWorkflowPoller.JobTimedOut`.
  *
- * The result (at `resultPath`, by default `$.<id>`): `job` (`workflowName`, `runId`), `status` (the last
+ * The result (in JSONPath at `resultPath`, by default `$.<stateName>`; in JSONata `$states.result` of `outputs`/`assign`, by default added to the input under `<stateName>`): `job` (`workflowName`, `runId`), `status` (the last
  * GetWorkflowRun response: `Run.Status`, `Run.Statistics`, `Run.ErrorMessage`, …) and `poll` (`checks`,
  * `elapsedSeconds`).
  *
  * @see https://docs.aws.amazon.com/glue/latest/webapi/API_GetWorkflowRun.html
  */
-export class GlueWorkflowPollerJob extends sfn.StateMachineFragment {
+export class GlueWorkflowPollerJob extends PollerJobBase {
   /** The error when the run ends other than `COMPLETED` without failed actions. */
   public static readonly JOB_FAILED = 'GlueWorkflowPoller.JobFailed';
   /** The error when the run is still running at `timeout` (after it is stopped). */
@@ -52,18 +52,9 @@ export class GlueWorkflowPollerJob extends sfn.StateMachineFragment {
   /** The poller's own failures, for `addCatch(handler, { errors: GlueWorkflowPollerJob.ALL_ERRORS })`. */
   public static readonly ALL_ERRORS: string[] = [GlueWorkflowPollerJob.JOB_FAILED, GlueWorkflowPollerJob.JOB_TIMED_OUT];
 
-  public readonly startState: sfn.State;
-  public readonly endStates: sfn.INextable[];
-
-  /** The poll loop. */
-  public readonly poller: JobPoller;
-  /** The `glue:startWorkflowRun` task. */
-  public readonly startTask: sfn.TaskStateBase;
-  /** Where the result is placed. */
-  public readonly resultPath: string;
 
   constructor(scope: Construct, id: string, props: GlueWorkflowPollerJobProps) {
-    super(scope, id);
+    super(scope, id, props);
     // Run properties are strings in the API (a number or an object is refused by Glue when the state runs).
     checkProps(scope, id, props, { workflowName: 'string', runProperties: '{string}?', ...POLLING_BASE_PROPS });
     checkLength(this, 'workflowName', props.workflowName, 1, 255);
@@ -77,14 +68,7 @@ export class GlueWorkflowPollerJob extends sfn.StateMachineFragment {
     const call = (action: string) => integrationResourceArn('aws-sdk:glue', action, sfn.IntegrationPattern.REQUEST_RESPONSE);
     const job = { Name: 'workflowName', RunId: 'runId' };
 
-    this.poller = new JobPoller(this, 'Poller', {
-      pollInterval: props.pollInterval,
-      maxPollInterval: props.maxPollInterval,
-      timeout: props.timeout,
-      resultPath: props.resultPath,
-      queryLanguage: props.queryLanguage,
-      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
-      stateNamePrefix: id,
+    this.createPoller({
       errorPrefix: 'GlueWorkflowPoller',
       start: {
         resource: call('startWorkflowRun'),
@@ -124,31 +108,5 @@ export class GlueWorkflowPollerJob extends sfn.StateMachineFragment {
         },
       },
     });
-    this.startTask = this.poller.startTask;
-    this.resultPath = this.poller.resultPath;
-    this.startState = this.poller.startState;
-    this.endStates = this.poller.endStates;
-  }
-
-  /**
-   * Adds a retrier, like `addRetry` on a task: on a matching error the whole poller (a new run included) runs
-   * again. Glue throttling is already retried inside.
-   *
-   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addRetry(props: sfn.RetryProps = {}): GlueWorkflowPollerJob {
-    this.poller.addRetry(props);
-    return this;
-  }
-
-  /**
-   * Adds a catcher, like `addCatch` on a task: on a matching error the execution continues at `handler`.
-   *
-   * @param handler the state to go to
-   * @param props the catcher: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): GlueWorkflowPollerJob {
-    this.poller.addCatch(handler, props);
-    return this;
   }
 }

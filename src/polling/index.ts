@@ -1,2 +1,3 @@
 export * from './job-poller';
 export * from './sdk-check';
+export * from './poller-job-base';

@@ -1,4 +1,4 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -30,6 +30,45 @@ import { JobPollerSdkCheck } from './sdk-check';
  */
 export interface JobPollingBaseOptions {
   /**
+   * The name of the poller's state (the Parallel state that runs it), and the start of the names of the states
+   * inside it (`<stateName>: Check job`, …), as `stateName` names a task's state. Give different names to pollers
+   * that share a construct id in one state machine. At most 56 characters (state names are limited to 80).
+   *
+   * The default `resultPath` and the job-name prefixes the pollers generate derive from it, so a renamed construct
+   * id that keeps its `stateName` changes nothing in the state machine.
+   *
+   * @default - the construct id
+   */
+  readonly stateName?: string;
+
+  /**
+   * A comment on the poller's state (the Parallel state that runs it), as `comment` on a task.
+   *
+   * @default - no comment
+   */
+  readonly comment?: string;
+
+  /**
+   * JSONata state machines: the poller's output, as `outputs` on a JSONata task: any JSON value whose `{% … %}`
+   * strings are JSONata expressions, where `$states.result` is the poller's result (`job`, `status`, `poll`, …) and
+   * `$states.input` the poller's input. Refused in a JSONPath state machine (use `resultPath` there).
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+   * @default - the poller's input with its result added under the key `<stateName>` (characters other than letters,
+   * digits and `_` replaced by `_`), as `resultPath` places it in a JSONPath state machine
+   */
+  readonly outputs?: any;
+
+  /**
+   * JSONata state machines: workflow variables to set when the poller succeeds, as `assign` on a JSONata task
+   * (`$states.result` is the poller's result, `$states.input` its input). Refused in a JSONPath state machine.
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+   * @default - no variables
+   */
+  readonly assign?: { [name: string]: any };
+
+  /**
    * The first wait between checks, and the shortest.
    *
    * Later waits grow to 10 % of the time elapsed since the job was submitted, up to `maxPollInterval`,
@@ -58,12 +97,12 @@ export interface JobPollingBaseOptions {
   readonly timeout?: Duration;
 
   /**
-   * Where the job's result goes in the state's data: `$` replaces the state input, `$.a.b` adds it at
-   * that place and keeps the rest of the input. The poller also keeps its working data there while the
-   * job runs. A JSONPath reference path of simple names; applies to JSONata state machines too.
+   * JSONPath state machines: where the job's result goes in the state's data: `$` replaces the state input, `$.a.b`
+   * adds it at that place and keeps the rest of the input. The poller also keeps its working data there while the
+   * job runs. A JSONPath reference path of simple names. Refused in a JSONata state machine (use `outputs` there).
    *
-   * @default - `$.<id>`: the construct id with every character other than a letter, digit or `_`
-   * replaced by `_` (for example `$.Train` for a poller with id `Train`)
+   * @default - `$.<stateName>`: the state name (`stateName`, else the construct id) with every character other than
+   * a letter, digit or `_` replaced by `_` (for example `$.Train` for a poller named `Train`)
    */
   readonly resultPath?: string;
 
@@ -226,7 +265,8 @@ export interface JobPollerProps extends JobPollingOptions {
    * The text that starts every state name of this poller (`<prefix>: Check job`, …), so that several
    * pollers can live in one state machine. At most 56 characters.
    *
-   * @default - the construct id
+   * @deprecated use `stateName`, which means the same
+   * @default - `stateName`
    */
   readonly stateNamePrefix?: string;
 }
@@ -330,9 +370,16 @@ export class JobPoller extends sfn.StateMachineFragment {
     }
     const loopCost = props.sdkCheck ? sdkLoopCost(Object.keys(props.start.jobValues ?? {}).length > 0) : FUNCTION_LOOP;
     const policy = pollPolicy(this, props, loopCost);
-    const prefix = props.stateNamePrefix ?? id;
-    if (prefix.length === 0 || prefix.length > 56) {
-      invalid(this, 'stateNamePrefix', 'between 1 and 56 characters long (state names are limited to 80)', prefix);
+    if (props.stateNamePrefix !== undefined && props.stateName !== undefined && props.stateNamePrefix !== props.stateName) {
+      invalid(this, 'stateNamePrefix', `unset or equal to stateName ("${props.stateName}"; it is its deprecated name)`, props.stateNamePrefix);
+    }
+    const prefix = props.stateName ?? props.stateNamePrefix ?? id;
+    if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > 56 || Token.isUnresolved(prefix)) {
+      invalid(this, props.stateName === undefined && props.stateNamePrefix !== undefined ? 'stateNamePrefix' : 'stateName',
+        'a literal between 1 and 56 characters long (state names are limited to 80)', prefix);
+    }
+    if (props.assign !== undefined && (props.assign === null || typeof props.assign !== 'object' || Array.isArray(props.assign))) {
+      invalid(this, 'assign', 'an object of variable names and values', props.assign);
     }
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(props.errorPrefix) || props.errorPrefix === 'States') {
       invalid(this, 'errorPrefix', 'letters and digits starting with a letter, other than "States"', props.errorPrefix);
@@ -375,6 +422,18 @@ export class JobPoller extends sfn.StateMachineFragment {
     const data = DataPath.parse(this.resultPath);
     const ql = props.queryLanguage;
     const owner = { construct: this, fix: 'the queryLanguage prop of the poller' };
+    // The wrapping Parallel is the poller's state, as a task's state is the task: the base props render there.
+    const parallelProps = {
+      stateName: prefix,
+      comment: props.comment,
+      queryLanguage: ql,
+      owner,
+      outputs: props.outputs,
+      assign: props.assign,
+      result: data,
+      jsonPathOnlyProps: { resultPath: props.resultPath },
+      jsonataOnlyProps: { outputs: props.outputs, assign: props.assign },
+    };
     const name = (suffix: string) => ({ stateName: `${prefix}: ${suffix}`, queryLanguage: ql, owner });
     const jsonataExpr = (expression: string) => `{% ${expression} %}`;
 
@@ -391,7 +450,7 @@ export class JobPoller extends sfn.StateMachineFragment {
         jobFailedError: this.jobFailedError,
         jobTimedOutError: this.jobTimedOutError,
       });
-      this.parallel = new LanguageParallel(this, 'Parallel', { stateName: prefix, queryLanguage: ql, owner });
+      this.parallel = new LanguageParallel(this, 'Parallel', parallelProps);
       this.parallel.branch(loop.first);
       if ((props.cancelJobOnExecutionStop ?? true) && props.sdkCheck.cancel?.sdkV3ClientClass) {
         cancelSdkJobOnExecutionStop(this, { startTask: loop.start, checkTask: loop.check }, props.start, props.sdkCheck);
@@ -492,7 +551,7 @@ export class JobPoller extends sfn.StateMachineFragment {
     // The loop runs as the single branch of a Parallel named after the poller: the Parallel's output is the
     // branch's (the state input with the result at resultPath), and a failing Fail state of the loop fails the
     // Parallel with the same error and cause, so the poller can be caught and retried like a task.
-    this.parallel = new LanguageParallel(this, 'Parallel', { stateName: prefix, queryLanguage: ql, owner });
+    this.parallel = new LanguageParallel(this, 'Parallel', parallelProps);
     this.parallel.branch(start);
     if (props.cancelJobOnExecutionStop ?? true) {
       cancelJobsOnExecutionStop(this, { kind: 'poller', state: start, resource: props.start.resource, checkFunction, resultFields: props.start.resultFields });
@@ -522,8 +581,9 @@ export class JobPoller extends sfn.StateMachineFragment {
    * continues at `handler`. `errors: poller.errors` catches the poller's own failures only.
    *
    * @param handler the state to go to
-   * @param props the catcher: `errors` defaults to all errors (`States.ALL`); `resultPath` (JSONPath) places the
-   * error in the poller's input (default `$`: the error replaces it)
+   * @param props the catcher: `errors` defaults to all errors (`States.ALL`). In a JSONPath state machine,
+   * `resultPath` places the error in the poller's input (default `$`: the error replaces it); in a JSONata one,
+   * `outputs` and `assign` read it as `$states.errorOutput` (`resultPath` is refused there: a JSONPath field)
    */
   public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): JobPoller {
     this.parallel.addCatch(handler, props);

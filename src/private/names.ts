@@ -222,11 +222,11 @@ export function scopedResourceName(shape: NameShape, lowerCase: boolean): string
 export const UNIQUE_SUFFIX_LENGTH = 37;
 
 /**
- * A readable prefix for generated names, derived from the construct id: letters, digits and single
+ * A readable prefix for generated names, derived from `name` (else the construct id): letters, digits and single
  * dashes, starting and ending with a letter or digit, at most `maxLength` characters.
  */
-export function readablePrefix(scope: IConstruct, maxLength: number, fallback: string): string {
-  const cleaned = scope.node.id
+export function readablePrefix(scope: IConstruct, maxLength: number, fallback: string, name?: string): string {
+  const cleaned = (name ?? scope.node.id)
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+/, '')
     .slice(0, maxLength)

@@ -38,6 +38,16 @@ export interface LanguageAwareState {
    * @default - none
    */
   readonly jsonPathOnlyProps?: Record<string, unknown>;
+  /**
+   * JSONata-only props the state was given (`outputs`, `arguments`, …), refused when it renders JSONPath.
+   * @default - none
+   */
+  readonly jsonataOnlyProps?: Record<string, unknown>;
+  /**
+   * Catchers added by the construct itself, whose JSONPath fields the construct renders per language: not checked.
+   * @default - none
+   */
+  readonly internalCatchHandlers?: ReadonlySet<unknown>;
 }
 
 /**
@@ -80,8 +90,35 @@ function checkedRender(
         invalid(construct, prop, 'unset in a state that renders JSONata (a JSONPath-only field; use outputs or assign)', value);
       }
     }
+    for (const c of userCatches(info)) {
+      if (c.props?.resultPath !== undefined) {
+        invalid(construct, 'addCatch resultPath',
+          'unset in a state that renders JSONata (ResultPath is a JSONPath field; use the catcher\'s outputs or assign)', c.props.resultPath);
+      }
+    }
+  } else {
+    for (const [prop, value] of Object.entries(info.jsonataOnlyProps ?? {})) {
+      if (value !== undefined) {
+        invalid(construct, prop, 'unset in a state that renders JSONPath (a JSONata-only field; use the JSONPath fields, such as resultPath)', value);
+      }
+    }
+    for (const c of userCatches(info)) {
+      if (c.props?.outputs !== undefined) {
+        invalid(construct, 'addCatch outputs', 'unset in a state that renders JSONPath (Output is a JSONata field; use the catcher\'s resultPath)', c.props.outputs);
+      }
+    }
   }
   return render(top);
+}
+
+/**
+ * The catchers users added to the state (aws-cdk-lib keeps them in `State.catches`, a private field from 2.187.0 to
+ * 2.278.0 that `renderRetryCatch` reads): aws-cdk-lib renders a catcher's ResultPath in JSONata states too, and drops
+ * its outputs in JSONPath ones, so either would deploy something other than what was asked.
+ */
+function userCatches(info: LanguageAwareState): Array<{ next?: unknown; props?: sfn.CatchProps }> {
+  const catches = (info.state as unknown as { catches?: Array<{ next?: unknown; props?: sfn.CatchProps }> }).catches ?? [];
+  return catches.filter((c) => !info.internalCatchHandlers?.has(c.next));
 }
 
 /** True when the state is bound to a Parallel branch or Map item processor graph. */

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { JobPoller, JobPollingBaseOptions } from '../polling';
+import { JobPollingBaseOptions, PollerJobBase } from '../polling';
 import { POLLING_BASE_PROPS } from '../polling/private/props';
 import { checkCount, checkLength, checkPattern, checkProps, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArnsBothCases, withoutUndefined } from '../private';
 
@@ -52,13 +52,13 @@ export interface SageMakerPipelinePollerJobProps extends JobPollingBaseOptions {
  * getting the failed one back. At the deadline (`timeout`) the pipeline execution is stopped
  * (`sagemaker:stopPipelineExecution`) and the poller fails with `SageMakerPipelinePoller.JobTimedOut`.
  *
- * The result (at `resultPath`, by default `$.<id>`): `job.executionArn`, `status` (the last
+ * The result (in JSONPath at `resultPath`, by default `$.<stateName>`; in JSONata `$states.result` of `outputs`/`assign`, by default added to the input under `<stateName>`): `job.executionArn`, `status` (the last
  * DescribePipelineExecution response: `PipelineExecutionStatus`, `FailureReason`, `PipelineExperimentConfig`, …)
  * and `poll` (`checks`, `elapsedSeconds`).
  *
  * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribePipelineExecution.html
  */
-export class SageMakerPipelinePollerJob extends sfn.StateMachineFragment {
+export class SageMakerPipelinePollerJob extends PollerJobBase {
   /** The error when the execution ends `Failed` or `Stopped`. */
   public static readonly JOB_FAILED = 'SageMakerPipelinePoller.JobFailed';
   /** The error when the execution is still running at `timeout` (after it is stopped). */
@@ -66,18 +66,9 @@ export class SageMakerPipelinePollerJob extends sfn.StateMachineFragment {
   /** The poller's own failures, for `addCatch(handler, { errors: SageMakerPipelinePollerJob.ALL_ERRORS })`. */
   public static readonly ALL_ERRORS: string[] = [SageMakerPipelinePollerJob.JOB_FAILED, SageMakerPipelinePollerJob.JOB_TIMED_OUT];
 
-  public readonly startState: sfn.State;
-  public readonly endStates: sfn.INextable[];
-
-  /** The poll loop. */
-  public readonly poller: JobPoller;
-  /** The `sagemaker:startPipelineExecution` task. */
-  public readonly startTask: sfn.TaskStateBase;
-  /** Where the result is placed. */
-  public readonly resultPath: string;
 
   constructor(scope: Construct, id: string, props: SageMakerPipelinePollerJobProps) {
-    super(scope, id);
+    super(scope, id, props);
     // Parameter values are strings in the API (Parameter.Value; a number or an object is refused when the state runs).
     checkProps(scope, id, props, {
       pipelineName: 'string',
@@ -109,14 +100,7 @@ export class SageMakerPipelinePollerJob extends sfn.StateMachineFragment {
     const statement = (action: string, resources: string[]) => new iam.PolicyStatement({ actions: [`sagemaker:${action}`], resources });
     const job = { PipelineExecutionArn: 'executionArn' };
 
-    this.poller = new JobPoller(this, 'Poller', {
-      pollInterval: props.pollInterval,
-      maxPollInterval: props.maxPollInterval,
-      timeout: props.timeout,
-      resultPath: props.resultPath,
-      queryLanguage: props.queryLanguage,
-      cancelJobOnExecutionStop: props.cancelJobOnExecutionStop,
-      stateNamePrefix: id,
+    this.createPoller({
       errorPrefix: 'SageMakerPipelinePoller',
       start: {
         resource: call('startPipelineExecution'),
@@ -157,32 +141,6 @@ export class SageMakerPipelinePollerJob extends sfn.StateMachineFragment {
         },
       },
     });
-    this.startTask = this.poller.startTask;
-    this.resultPath = this.poller.resultPath;
-    this.startState = this.poller.startState;
-    this.endStates = this.poller.endStates;
-  }
-
-  /**
-   * Adds a retrier, like `addRetry` on a task: on a matching error the whole poller (a new pipeline execution
-   * included) runs again. SageMaker throttling is already retried inside.
-   *
-   * @param props the retrier: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addRetry(props: sfn.RetryProps = {}): SageMakerPipelinePollerJob {
-    this.poller.addRetry(props);
-    return this;
-  }
-
-  /**
-   * Adds a catcher, like `addCatch` on a task: on a matching error the execution continues at `handler`.
-   *
-   * @param handler the state to go to
-   * @param props the catcher: `errors` defaults to all errors (`States.ALL`)
-   */
-  public addCatch(handler: sfn.IChainable, props: sfn.CatchProps = {}): SageMakerPipelinePollerJob {
-    this.poller.addCatch(handler, props);
-    return this;
   }
 }
 

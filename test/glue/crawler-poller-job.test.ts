@@ -185,7 +185,8 @@ test('IAM: a JSONPath crawler name allows the crawlers of the account and region
 
 test.each(LANGUAGES)('a crawler name from the input (%s) is read once, before the start, and used by every call', async (_l, queryLanguage) => {
   const crawlerName = queryLanguage === sfn.QueryLanguage.JSONATA ? '{% $states.input.crawler %}' : sfn.JsonPath.stringAt('$.crawler');
-  const { stateMachine } = build(queryLanguage, { crawlerName, resultPath: '$', timeout: Duration.minutes(2) });
+  const resultPath = queryLanguage === sfn.QueryLanguage.JSONATA ? undefined : '$';
+  const { stateMachine } = build(queryLanguage, { crawlerName, resultPath, timeout: Duration.minutes(2) });
   const crawler = new SimulatedCrawler(3600);
   const result = await Workflow.fromStateMachine(stateMachine).execute({ taskHandler: crawler.handler, input: { crawler: 'orders' } });
   expect(result.error).toBe(GlueCrawlerPollerJob.JOB_TIMED_OUT);

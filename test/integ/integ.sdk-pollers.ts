@@ -33,7 +33,10 @@ class SdkPollersStack extends Stack {
     });
 
     const failed = new sfn.Fail(this, 'Pipeline failed', { error: 'Pipeline.Failed' });
-    for (const wait of [crawl, etl, train, summarize]) wait.addCatch(failed, { resultPath: '$.error' });
+    // JSONPath catchers place the error at resultPath; the JSONata poller's catcher cannot (ResultPath is a JSONPath
+    // field): its default output is the error itself.
+    for (const wait of [crawl, train, summarize]) wait.addCatch(failed, { resultPath: '$.error' });
+    etl.addCatch(failed);
 
     new sfn.StateMachine(this, 'Pipeline', {
       definitionBody: sfn.DefinitionBody.fromChainable(crawl.next(etl).next(train).next(summarize)),

@@ -225,20 +225,16 @@ describe('exact ASL', () => {
     expectValidAsl(definition);
   });
 
-  test.each([
-    ['$', { jsonPath: '$', jsonata: '$states.result.Payload' }],
-    ['$.pipeline.etl', { jsonPath: '$.pipeline.etl', jsonata: "$merge([$states.input, {'pipeline': $merge([$states.input.pipeline, {'etl': $states.result.Payload}])}])" }],
-  ])('resultPath %s', (resultPath, expected) => {
+  test.each(['$', '$.pipeline.etl'])('resultPath %s (JSONPath); refused in JSONata, naming it', (resultPath) => {
     // WHEN
     const jsonPath = renderChainable((scope) => poller(scope, 'Etl', { resultPath })).definition;
-    const jsonataDefinition = renderChainable((scope) => poller(scope, 'Etl', { resultPath }), { queryLanguage: sfn.QueryLanguage.JSONATA }).definition;
 
     // THEN
-    expect(branchStates(jsonPath, 'Etl')['Etl: Check job'].ResultPath).toBe(expected.jsonPath);
-    expect(branchStates(jsonPath, 'Etl')['Etl: Job succeeded'].ResultPath).toBe(expected.jsonPath);
-    expect(branchStates(jsonataDefinition, 'Etl')['Etl: Check job'].Output).toBe(`{% ${expected.jsonata.replace('$states.result.Payload', "{'job': $states.result.Payload}")} %}`);
+    expect(branchStates(jsonPath, 'Etl')['Etl: Check job'].ResultPath).toBe(resultPath);
+    expect(branchStates(jsonPath, 'Etl')['Etl: Job succeeded'].ResultPath).toBe(resultPath);
     expectValidAsl(jsonPath);
-    expectValidAsl(jsonataDefinition);
+    expect(() => renderChainable((scope) => poller(scope, 'Etl', { resultPath }), { queryLanguage: sfn.QueryLanguage.JSONATA }))
+      .toThrow(/Etl: resultPath must be unset in a state that renders JSONata \(a JSONPath-only field; use outputs or assign\)/);
   });
 });
 
@@ -421,7 +417,7 @@ describe('JSONata expressions', () => {
 
   test('move the data as the JSONPath fields do', async () => {
     // GIVEN
-    const { definition } = renderChainable((scope) => poller(scope, 'Etl', { resultPath: '$.runs.etl' }), { queryLanguage: sfn.QueryLanguage.JSONATA });
+    const { definition } = renderChainable((scope) => poller(scope, 'Etl'), { queryLanguage: sfn.QueryLanguage.JSONATA });
     const s = branchStates(definition, 'Etl');
     const input = { date: '2024-05-01', runs: { previous: 1 } };
 
@@ -445,7 +441,7 @@ describe('JSONata expressions', () => {
     });
 
     // THEN
-    expect(started).toEqual({ date: '2024-05-01', runs: { previous: 1, etl: { job: { jobRunId: 'jr_1', poll: { outcome: 'RUNNING', nextPollSeconds: 30 } } } } });
+    expect(started).toEqual({ date: '2024-05-01', runs: { previous: 1 }, Etl: { job: { jobRunId: 'jr_1', poll: { outcome: 'RUNNING', nextPollSeconds: 30 } } } });
     expect(seconds).toBe(30);
     expect(job).toEqual({ jobRunId: 'jr_1', poll: { outcome: 'RUNNING', nextPollSeconds: 30 } });
     expect(await choose(running)).toBe('Etl: Wait');
@@ -454,24 +450,24 @@ describe('JSONata expressions', () => {
     expect(await evaluate(s['Etl: Job failed'].Cause, { input: done })).toBe('OOM');
     expect(await evaluate(s['Etl: Job succeeded'].Output, { input: done })).toEqual({
       date: '2024-05-01',
-      runs: { previous: 1, etl: { jobRunId: 'jr_1', status: 'FAILED', poll: { outcome: 'FAILED', cause: 'OOM' } } },
+      runs: { previous: 1 },
+      Etl: { jobRunId: 'jr_1', status: 'FAILED', poll: { outcome: 'FAILED', cause: 'OOM' } },
     });
     expect(await evaluate(s['Etl: Cancel job (stuck)'].Output, { input: done, result: { Payload: {} } })).toEqual(done);
     // every expression of the definition parses
     expect(findJsonataExpressions(definition).length).toBeGreaterThan(10);
   });
 
-  test('resultPath $ replaces the state input', async () => {
+  test('outputs `{% $states.result %}` replaces the state input with the result', async () => {
     // GIVEN
-    const { definition } = renderChainable((scope) => poller(scope, 'Etl', { resultPath: '$' }), { queryLanguage: sfn.QueryLanguage.JSONATA });
+    const { definition } = renderChainable((scope) => poller(scope, 'Etl', { outputs: '{% $states.result %}' }), { queryLanguage: sfn.QueryLanguage.JSONATA });
 
     // WHEN
-    const started = await evaluate(branchStates(definition, 'Etl')['Etl: Start job'].Output, { input: { a: 1 }, result: { JobRunId: 'jr_1' } });
-    const result = await evaluate(branchStates(definition, 'Etl')['Etl: Job succeeded'].Output, { input: { job: { status: 'SUCCEEDED' } } });
+    const output = await evaluate(definition.States.Etl.Output, { input: { a: 1 }, result: [{ a: 1, Etl: { status: 'SUCCEEDED' } }] });
 
     // THEN
-    expect(started).toEqual({ job: { jobRunId: 'jr_1', poll: { outcome: 'RUNNING', nextPollSeconds: 30 } } });
-    expect(result).toEqual({ status: 'SUCCEEDED' });
+    expect(definition.States.Etl.Output).toBe('{% $states.result[0].Etl %}');
+    expect(output).toEqual({ status: 'SUCCEEDED' });
   });
 });
 
@@ -508,7 +504,7 @@ describe('bad input fails at synthesis', () => {
     ['a discarded result', { resultPath: sfn.JsonPath.DISCARD }, /resultPath must be a JSONPath reference path/],
     ['an error prefix with a dot', { errorPrefix: 'My.Job' }, /errorPrefix must be letters and digits starting with a letter/],
     ['the States error prefix', { errorPrefix: 'States' }, /errorPrefix must be .* other than "States"/],
-    ['a long state name prefix', { stateNamePrefix: 'x'.repeat(57) }, /stateNamePrefix must be between 1 and 56 characters long/],
+    ['a long state name prefix', { stateNamePrefix: 'x'.repeat(57) }, /stateNamePrefix must be a literal between 1 and 56 characters long/],
     ['a result field called poll', { start: { resource: 'arn:aws:states:::aws-sdk:glue:startJobRun', parameters: {}, resultFields: { poll: 'JobRunId' } } }, /start.resultFields must be keyed by simple names other than "poll"/],
     ['no result field', { start: { resource: 'arn:aws:states:::aws-sdk:glue:startJobRun', parameters: {}, resultFields: {} } }, /start.resultFields must be at least one field/],
   ])('%s', (_what, props, message) => {

@@ -10,6 +10,10 @@ export const POLLING_BASE_PROPS: Record<string, string> = {
   resultPath: 'string?',
   queryLanguage: 'queryLanguage?',
   cancelJobOnExecutionStop: 'boolean?',
+  stateName: 'string?',
+  comment: 'string?',
+  outputs: 'any?',
+  assign: 'object?',
 };
 
 /** `JobPollingOptions`: the base, and `maxQueueTime`. */

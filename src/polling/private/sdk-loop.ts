@@ -113,7 +113,7 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
       },
       jsonata: { Output: expr(data.jsonataSet(jsonataObject({ job: `$${v}.job`, poll: initialPollJsonata }))) },
     });
-    start.addCatch(alreadyRunning, { errors: props.start.runningErrors, resultPath: data.jsonPath('startError') });
+    start.addInternalCatch(alreadyRunning, { errors: props.start.runningErrors, resultPath: data.jsonPath('startError') });
     alreadyRunning.next(wait);
   }
 

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
+import { rewriteResultReferences } from './result-expressions';
 import { effectiveQueryLanguage, jsonataString, renderForQueryLanguage, renderInStateMachineLanguage } from '../../private';
 
 /**
@@ -82,6 +83,10 @@ export interface LanguageStateProps {
   readonly queryLanguage?: sfn.QueryLanguage;
   /** The public construct the state belongs to, named in errors, and how its user sets the query language. */
   readonly owner: { readonly construct: IConstruct; readonly fix: string };
+  /** JSONPath-only props of the owner, refused when the state renders JSONata. @default - none */
+  readonly jsonPathOnlyProps?: Record<string, unknown>;
+  /** JSONata-only props of the owner, refused when the state renders JSONPath. @default - none */
+  readonly jsonataOnlyProps?: Record<string, unknown>;
 }
 
 /** `render` in the language of the state machine the state ends up in (see `renderInStateMachineLanguage`). */
@@ -90,9 +95,17 @@ function inLanguage(
   props: LanguageStateProps,
   top: sfn.QueryLanguage | undefined,
   render: (top: sfn.QueryLanguage | undefined) => object,
+  internalCatchHandlers?: ReadonlySet<unknown>,
 ): object {
-  return renderInStateMachineLanguage(
-    { state, queryLanguage: props.queryLanguage, construct: props.owner.construct, fix: props.owner.fix }, top, render);
+  return renderInStateMachineLanguage({
+    state,
+    queryLanguage: props.queryLanguage,
+    construct: props.owner.construct,
+    fix: props.owner.fix,
+    jsonPathOnlyProps: props.jsonPathOnlyProps,
+    jsonataOnlyProps: props.jsonataOnlyProps,
+    internalCatchHandlers,
+  }, top, render);
 }
 
 /**
@@ -222,10 +235,22 @@ export interface LanguageTaskProps extends LanguageStateProps {
 export class LanguageTask extends sfn.TaskStateBase {
   protected readonly taskMetrics?: sfn.TaskMetricsConfig = undefined;
   protected readonly taskPolicies?: iam.PolicyStatement[];
+  /** Handlers of the catchers the poller itself adds, whose ResultPath is rendered per language. */
+  private readonly internalCatches = new Set<unknown>();
 
   constructor(scope: Construct, id: string, private readonly props: LanguageTaskProps) {
     super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
     this.taskPolicies = props.policyStatements;
+  }
+
+  /**
+   * A catcher of the poller's own: its `resultPath` (JSONPath) becomes, in JSONata, an Output that passes the state
+   * input on. Catchers users add (`addCatch`) are checked against the state's language instead.
+   */
+  public addInternalCatch(handler: sfn.State, props: sfn.CatchProps): LanguageTask {
+    this.internalCatches.add(handler);
+    this.addCatch(handler, props);
+    return this;
   }
 
   public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
@@ -233,13 +258,14 @@ export class LanguageTask extends sfn.TaskStateBase {
       // The request's values are rendered (or refused) per language in _renderTask, by the shared renderer.
       const json = { ...super.toStateJson(top), ...pick(this.props.io, this.props.queryLanguage, top) } as Record<string, any>;
       if (effectiveQueryLanguage(this.props.queryLanguage, top) === sfn.QueryLanguage.JSONATA && Array.isArray(json.Catch)) {
-        // aws-cdk-lib renders a catcher's ResultPath in JSONata too, where it is not allowed: a catcher given one
-        // (to keep the state input, in JSONPath) passes the state input on instead, without the error.
+        // aws-cdk-lib renders a catcher's ResultPath in JSONata too, where it is not allowed: the poller's own catchers
+        // (which keep the state input, in JSONPath) pass the state input on instead, without the error.
+        const internal = new Set([...this.internalCatches].map((handler) => (handler as sfn.State).stateId));
         json.Catch = json.Catch.map(({ ResultPath, ...rest }: Record<string, unknown>) =>
-          (ResultPath === undefined ? rest : { ...rest, Output: '{% $states.input %}' }));
+          (ResultPath === undefined || !internal.has(rest.Next as string) ? { ResultPath, ...rest } : { ...rest, Output: '{% $states.input %}' }));
       }
       return json;
-    });
+    }, this.internalCatches);
   }
 
   /** @internal */
@@ -267,7 +293,14 @@ export class LanguageParallel extends sfn.Parallel {
   private branchLanguage?: sfn.QueryLanguage;
   private branchCount = 0;
 
-  constructor(scope: Construct, id: string, private readonly props: LanguageStateProps) {
+  constructor(scope: Construct, id: string, private readonly props: LanguageStateProps & {
+    /** JSONata only: the Output, as on a JSONata task (`$states.result` is `result`). @default - the branch's output */
+    readonly outputs?: unknown;
+    /** JSONata only: the Assign, as on a JSONata task (`$states.result` is `result`). @default - none */
+    readonly assign?: { [key: string]: unknown };
+    /** Where the branch's output holds the result `outputs` and `assign` read as `$states.result`. */
+    readonly result?: DataPath;
+  }) {
     super(scope, id, { stateName: props.stateName, comment: props.comment, queryLanguage: props.queryLanguage });
   }
 
@@ -280,9 +313,21 @@ export class LanguageParallel extends sfn.Parallel {
         ...super.toStateJson(top),
         // Retry/Catch per language (aws-cdk-lib 2.187's Parallel renders its catchers for JSONPath only).
         ...this.renderRetryCatch(top),
-        ...pick({ jsonPath: { OutputPath: '$[0]' }, jsonata: { Output: '{% $states.result[0] %}' } }, this.props.queryLanguage, top),
+        ...pick({ jsonPath: { OutputPath: '$[0]' }, jsonata: this.renderJsonataResult() }, this.props.queryLanguage, top),
       };
     });
+  }
+
+  private renderJsonataResult(): Record<string, unknown> {
+    const owner = this.props.owner.construct;
+    // `result` of `$states.result` becomes `result[0].<data path>`.
+    const result = (this.props.result ?? DataPath.parse('$')).jsonata().replace(/^\$states\.input/, 'result[0]');
+    const rewrite = (prop: string, value: unknown) =>
+      renderForQueryLanguage(owner, prop, rewriteResultReferences(owner, prop, value, result), sfn.QueryLanguage.JSONATA);
+    return {
+      Output: this.props.outputs === undefined ? '{% $states.result[0] %}' : rewrite('outputs', this.props.outputs),
+      ...(this.props.assign === undefined ? {} : { Assign: rewrite('assign', this.props.assign) }),
+    };
   }
 
   public branch(...branches: sfn.IChainable[]): LanguageParallel {

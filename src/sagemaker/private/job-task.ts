@@ -91,6 +91,7 @@ export abstract class SageMakerJobTask extends sfn.TaskStateBase implements iam.
       queryLanguage: this.queryLanguage,
       fix: `${this.constructor.name}.jsonPath(...) or ${this.constructor.name}.jsonata(...)`,
       jsonPathOnlyProps: { resultSelector: this.resultSelector, resultPath: this.resultPath, inputPath: this.inputPath, outputPath: this.outputPath },
+      jsonataOnlyProps: { outputs: this.outputs, arguments: this.arguments },
     }, topLevelQueryLanguage, (top) => super.toStateJson(top));
   }
 
