@@ -302,7 +302,7 @@ describe('outputs and assign expressions', () => {
 
   test('the whole $states object, and an expression that does not parse, are refused naming the prop', () => {
     expect(() => render({ outputs: { x: '{% $keys($states) %}' } })).toThrow(/Crawl sales\/Poller: outputs\.x must be an expression that reads \$states through its fields/);
-    expect(() => render({ assign: { x: '{% $states.result.( %}' } })).toThrow(/Crawl sales\/Poller: assign\.x must be a valid JSONata expression/);
+    expect(() => render({ assign: { x: '{% $states.result.( %}' } })).toThrow(/TestStack\/Crawl sales: assign\.x must be a valid JSONata expression \(Expected "\)" before end of expression/);
   });
 });
 
