@@ -146,7 +146,7 @@ project.postCompileTask.prependExec('ts-node --project tsconfig.dev.json projenr
 
 // package.json `bin` runs lib/testing/cli.js: npm links it, but pip's `cdk-sfn-jobs` script (jsii's) executes the
 // file itself from the npm tarball, so the file ships executable (npm pack keeps the mode).
-project.postCompileTask.exec(`node -e "require('fs').chmodSync('lib/testing/cli.js', 0o755)"`);
+project.postCompileTask.exec('node -e "require(\'fs\').chmodSync(\'lib/testing/cli.js\', 0o755)"');
 
 // The Python API check (generated bindings, wheel, pyright on the README's Python examples, pytest).
 const pythonCheck = project.addTask('python-check', {

@@ -300,7 +300,9 @@ export class ExecutionResult {
    */
   public toJson(): string {
     // the history only when asked for (`cdk-sfn-jobs run --history`): it is built when read, and long
-    const { status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, history: _history, ...rest } = this.data;
+    const {
+      status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, history: _history, ...rest
+    } = this.data;
     return JSON.stringify({ status, output, error, cause, elapsedSeconds, stateTransitions, historyEvents, states, unusedMocks, ...rest }, null, 2);
   }
 }
