@@ -573,6 +573,24 @@ describe('the default job role: least privilege derived from the props', () => {
     ]);
   });
 
+  test('S3 keys holding IAM wildcard characters are escaped in the job role (a key `in/a*b/` does not reach `in/aZb/`)', () => {
+    // GIVEN S3 keys with `*`, `?` and `$` (legal in S3 keys, special in IAM resource ARNs and StringLike values)
+    const stack = newTestStack();
+    const bucket = new s3.Bucket(stack, 'Data');
+    // WHEN
+    const task = SageMakerCreateProcessingJob.jsonPath(stack, 'Job', helloWorldProps({
+      processingInputs: [{ inputName: 'in', source: tasks.S3Location.fromBucket(bucket, 'in/a*b?/') }],
+      processingOutputs: [{ outputName: 'out', destination: tasks.S3Location.fromBucket(bucket, 'out/$x/') }],
+    }));
+    // THEN
+    const bucketArn = `\${${logicalIdOf(bucket)}.Arn}`;
+    expect(arnsOf(stack, statementsForRole(stack, task.role))).toEqual(expect.arrayContaining([
+      { Action: ['s3:GetObject'], Resource: `${bucketArn}/in/a\${*}b\${?}/*` },
+      { Action: ['s3:ListBucket'], Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['in/a${*}b${?}/*'] } } },
+      { Action: ['s3:PutObject'], Resource: `${bucketArn}/out/\${$}x/*` },
+    ]));
+  });
+
   test('an immutable role is left alone', () => {
     const stack = newTestStack();
     const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::123456789012:role/sagemaker', { mutable: false });

@@ -9,6 +9,7 @@ import { isUnresolved, PARTITION } from './refs';
 import { addMergedStatementsToRole, specOf, StatementSet, StatementSpec } from './statements';
 import { isJsonata } from '../../private/expressions';
 import { passRoleStatement } from '../../private/iam';
+import { escapeIamName } from '../../private/names';
 import { containsJsonPath } from '../../private/values';
 
 /**
@@ -204,9 +205,11 @@ export class JobRole {
     const recordedS3 = recorded.specs.find((s) => s.actions.every((a) => a.startsWith('s3:')));
     const bucketArn = recordedS3?.resources.find((r) => recordedS3.resources.some((o) => o.startsWith(`${r}/`)))
       ?? `arn:${PARTITION}:s3:::${parsed.bucket}`;
-    const prefix = extent === 'folder' ? parsed.prefix.slice(0, parsed.prefix.lastIndexOf('/') + 1) : parsed.prefix;
+    // IAM reads `*`, `?` and `${…}` in a resource ARN and a StringLike value as wildcards and variables: S3 keys may
+    // hold them, so the key's literal text is escaped (`${*}`, `${?}`, `${$}`) before the wildcard of our own is added.
+    const prefix = escapeIamName(extent === 'folder' ? parsed.prefix.slice(0, parsed.prefix.lastIndexOf('/') + 1) : parsed.prefix);
     const exact = extent === 'object' && parsed.prefix === parsed.key && parsed.key !== '';
-    const objects = exact ? `${bucketArn}/${parsed.key}` : `${bucketArn}/${prefix}*`;
+    const objects = exact ? `${bucketArn}/${escapeIamName(parsed.key)}` : `${bucketArn}/${prefix}*`;
     this.statements.add(access === 'read'
       ? { actions: ['s3:GetObject'], resources: [objects] }
       : { actions: [...this.kind.outputActions], resources: [objects] });
