@@ -8,8 +8,7 @@
  * (Bedrock's `JobArn`); optimized `.sync` SageMaker integrations answer with the job's Describe* response; Lambda
  * `lambda:invoke` with `{ StatusCode, ExecutedVersion, Payload }`; `.waitForTaskToken` with the callback's output.
  */
-import { Stack, Token } from 'aws-cdk-lib';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { BatchPollerJob } from '../batch';
 import type { BedrockBatchInferencePollerJob } from '../bedrock';
@@ -24,6 +23,13 @@ import type {
   SageMakerCreateProcessingJob,
   SageMakerPipelinePollerJob,
 } from '../sagemaker';
+
+// aws-cdk-lib is loaded when a preset is built, not when the executor is: `cdk-sfn-jobs run` (the CLI) loads this
+// module with the executor and needs nothing of aws-cdk-lib.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdk = () => require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sfnLib = () => require('aws-cdk-lib/aws-stepfunctions') as typeof import('aws-cdk-lib/aws-stepfunctions');
 
 /** How a mocked construct ends. */
 export enum MockOutcome {
@@ -424,8 +430,8 @@ interface SageMakerKind {
 
 function sageMakerJob(task: sfn.TaskStateBase, options: MockPresetOptions, kind: SageMakerKind): MockPreset {
   // The pattern is the task's own (`integrationPattern` is private to the task classes of this library).
-  const pattern: sfn.IntegrationPattern = (task as any).integrationPattern ?? sfn.IntegrationPattern.RUN_JOB;
-  const sync = pattern === sfn.IntegrationPattern.RUN_JOB;
+  const pattern: sfn.IntegrationPattern = (task as any).integrationPattern ?? sfnLib().IntegrationPattern.RUN_JOB;
+  const sync = pattern === sfnLib().IntegrationPattern.RUN_JOB;
   const outcome = outcomeOf(task, options, sync
     ? [MockOutcome.SUCCEEDED, MockOutcome.FAILED, MockOutcome.TIMED_OUT, MockOutcome.STOPPED]
     : [MockOutcome.SUCCEEDED, MockOutcome.FAILED, MockOutcome.TIMED_OUT]);
@@ -489,7 +495,7 @@ function checkRanges(checks: number, running: unknown, last: unknown): Record<st
 }
 
 function tryFindState(root: IConstruct, id: string): string | undefined {
-  const found = root.node.findAll().find((c) => c !== root && c.node.id === id && c instanceof sfn.State) as sfn.State | undefined;
+  const found = root.node.findAll().find((c) => c !== root && c.node.id === id && c instanceof sfnLib().State) as sfn.State | undefined;
   return found?.stateId;
 }
 
@@ -501,6 +507,7 @@ function findState(root: IConstruct, id: string): string {
 
 /** An ARN in the construct's stack's account and Region (the offline executor's placeholders when they are tokens). */
 function arn(scope: IConstruct, service: string, resource: string): string {
+  const { Stack, Token } = cdk();
   const stack = Stack.of(scope);
   const region = Token.isUnresolved(stack.region) ? 'us-east-1' : stack.region;
   const account = Token.isUnresolved(stack.account) ? '123456789012' : stack.account;
@@ -510,7 +517,7 @@ function arn(scope: IConstruct, service: string, resource: string): string {
 
 /** A prop's value when it is literal text, else the fallback. */
 function literal(value: unknown, fallback: string): string {
-  if (typeof value !== 'string' || Token.isUnresolved(value) || sfn.JsonPath.isEncodedJsonPath(value) || /^\s*\{%/.test(value)) return fallback;
+  if (typeof value !== 'string' || cdk().Token.isUnresolved(value) || sfnLib().JsonPath.isEncodedJsonPath(value) || /^\s*\{%/.test(value)) return fallback;
   return value;
 }
 
