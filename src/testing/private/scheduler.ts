@@ -15,11 +15,20 @@ export class Fiber {
   public cancelled = false;
   /** Id of the last history event of this thread (the next event's `previousEventId`). */
   public lastEventId: number;
+  /**
+   * A thread of a Distributed Map's child workflow execution (and every thread it starts): its events belong to the
+   * child execution's own history, not to the parent's.
+   */
+  public child: boolean;
+  /** A thread of an EXPRESS child workflow execution: its state transitions are not counted. */
+  public express: boolean;
   private readonly children = new Set<Fiber>();
 
   constructor(public readonly parent?: Fiber) {
     parent?.children.add(this);
     this.lastEventId = parent?.lastEventId ?? 0;
+    this.child = parent?.child ?? false;
+    this.express = parent?.express ?? false;
   }
 
   /** Stops this fiber and every fiber it started. */
