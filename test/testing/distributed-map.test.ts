@@ -348,3 +348,29 @@ describe('CSV parsing', () => {
     expect(parseCsv(text, delimiter)).toEqual(rows);
   });
 });
+
+describe('errors inside a child execution', () => {
+  test('an engine error\'s cause names the event id in the child\'s own history', async () => {
+    // GIVEN: the child's first state reads a path that is not there
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ToleratedFailureCount: 1,
+          ItemProcessor: processor({ Pick: { Type: 'Pass', InputPath: '$.missing', End: true } }),
+          End: true,
+        },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: [{}] });
+
+    // THEN: ExecutionStarted is event 1 of the child's history, PassStateEntered event 2
+    expect(result.output).toEqual([{
+      Error: 'States.Runtime',
+      Cause: expect.stringMatching(/^An error occurred while executing the state 'Pick' \(entered at the event id #2\)\. /),
+    }]);
+  });
+});

@@ -16,10 +16,11 @@ export class Fiber {
   /** Id of the last history event of this thread (the next event's `previousEventId`). */
   public lastEventId: number;
   /**
-   * A thread of a Distributed Map's child workflow execution (and every thread it starts): its events belong to the
-   * child execution's own history, not to the parent's.
+   * In a Distributed Map's child workflow execution (and every thread it starts): the event counter of the child
+   * execution's own history (which is not kept: its events are not in the parent's), so that event ids in causes
+   * read as in the child's history.
    */
-  public child: boolean;
+  public childEvents?: { last: number };
   /** A thread of an EXPRESS child workflow execution: its state transitions are not counted. */
   public express: boolean;
   private readonly children = new Set<Fiber>();
@@ -27,7 +28,7 @@ export class Fiber {
   constructor(public readonly parent?: Fiber) {
     parent?.children.add(this);
     this.lastEventId = parent?.lastEventId ?? 0;
-    this.child = parent?.child ?? false;
+    this.childEvents = parent?.childEvents;
     this.express = parent?.express ?? false;
   }
 

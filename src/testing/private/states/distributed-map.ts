@@ -127,7 +127,7 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
   let results: any[];
   try {
     results = await ex.fork(frame, children.length, maxConcurrency, async (index: number, fiber: Fiber) => {
-      fiber.child = true;
+      fiber.childEvents = { last: 1 }; // 1: the child's ExecutionStarted
       fiber.express = express;
       try {
         return await ex.runMachine(processor, children[index].input, {
