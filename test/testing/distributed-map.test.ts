@@ -374,3 +374,31 @@ describe('errors inside a child execution', () => {
     }]);
   });
 });
+
+describe('a child execution\'s context object', () => {
+  test.each(['STANDARD', 'EXPRESS'])('%s: its own Execution (Id under <machine>/<Label>, Input the child\'s input) and StateMachine', async (executionType) => {
+    // GIVEN
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          Label: 'scan',
+          ItemProcessor: processor({ Ctx: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'input.$': '$$.Execution.Input', 'machine.$': '$$.StateMachine.Name' }, End: true } }, executionType),
+          End: true,
+        },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: [{ k: 1 }], stateMachineName: 'Jobs' });
+
+    // THEN
+    const kind = executionType === 'EXPRESS' ? 'express' : 'execution';
+    expect(result.output).toEqual([{
+      id: expect.stringMatching(new RegExp(`^arn:aws:states:us-east-1:123456789012:${kind}:Jobs/scan:[0-9a-f-]{36}$`)),
+      input: { k: 1 },
+      machine: 'Jobs/scan',
+    }]);
+  });
+});

@@ -98,7 +98,7 @@ export class Execution {
   private readonly startMillis: number;
   private readonly deadlineMillis?: number;
   private readonly maxTransitions: number;
-  private readonly executionContext: Record<string, any>;
+  public readonly executionContext: Record<string, any>;
   private readonly stateMachineContext: Record<string, any>;
 
   constructor(private readonly definition: any, _info: DefinitionInfo, public readonly options: RunOptions) {
@@ -315,9 +315,10 @@ export class Execution {
   // Evaluation helpers (used by the states)
 
   public context(run: StateRun, retryCount: number, extra?: Record<string, any>): Record<string, any> {
+    const child = run.frame.fiber.executionContext;
     return {
-      Execution: this.executionContext,
-      StateMachine: this.stateMachineContext,
+      Execution: child?.Execution ?? this.executionContext,
+      StateMachine: child?.StateMachine ?? this.stateMachineContext,
       State: { EnteredTime: run.enteredTime, Name: run.name, RetryCount: retryCount },
       ...extra,
     };

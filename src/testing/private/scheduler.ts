@@ -21,6 +21,8 @@ export class Fiber {
    * read as in the child's history.
    */
   public childEvents?: { last: number };
+  /** In a Distributed Map's child workflow execution: the context object's `Execution` and `StateMachine` members. */
+  public executionContext?: { readonly Execution: Record<string, any>; readonly StateMachine: Record<string, any> };
   /** A thread of an EXPRESS child workflow execution: its state transitions are not counted. */
   public express: boolean;
   private readonly children = new Set<Fiber>();
@@ -29,6 +31,7 @@ export class Fiber {
     parent?.children.add(this);
     this.lastEventId = parent?.lastEventId ?? 0;
     this.childEvents = parent?.childEvents;
+    this.executionContext = parent?.executionContext;
     this.express = parent?.express ?? false;
   }
 

@@ -23,7 +23,10 @@ import { checkOutcome } from './task';
  * - Each item (or batch) is a child workflow execution: a thread of the scheduler, at most `MaxConcurrency` at a
  *   time (0: all at once), in item order. A child execution has its own history (its events are not in the
  *   parent's; the parent records `MapRunStarted` and `MapRunSucceeded`/`MapRunFailed`) and its own variables (it
- *   does not see the parent's). Its states are in `result.states` with the path `Map/<index>`. The state
+ *   does not see the parent's) and its own context object: `$$.Execution` (Id
+ *   `arn:aws:states:<region>:<account>:execution:<machine>/<label>:<uuid>`, `express:` for EXPRESS children; Input: the
+ *   child's input) and `$$.StateMachine` (`<machine>/<label>`), the Label defaulting to the state's name. Its states
+ *   are in `result.states` with the path `Map/<index>`. The state
  *   transitions of STANDARD children count in `stateTransitions` (AWS bills them); EXPRESS children's do not.
  * - Failed children are tolerated up to `ToleratedFailureCount` / `ToleratedFailurePercentage` (of the items; a
  *   failed batch counts all its items); when the failures exceed the threshold (0 when neither is set) the Map Run
@@ -129,6 +132,19 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
     results = await ex.fork(frame, children.length, maxConcurrency, async (index: number, fiber: Fiber) => {
       fiber.childEvents = { last: 1 }; // 1: the child's ExecutionStarted
       fiber.express = express;
+      const childName = ex.random.uuid();
+      const machine = `${ex.stateMachineName}/${label}`;
+      fiber.executionContext = {
+        Execution: {
+          Id: `arn:aws:states:${ex.region}:${ex.account}:${express ? 'express' : 'execution'}:${machine}:${childName}`,
+          Input: children[index].input,
+          Name: childName,
+          RoleArn: ex.executionContext.RoleArn,
+          StartTime: new Date(ex.now).toISOString(),
+          RedriveCount: 0,
+        },
+        StateMachine: { Id: `arn:aws:states:${ex.region}:${ex.account}:stateMachine:${machine}`, Name: machine },
+      };
       try {
         return await ex.runMachine(processor, children[index].input, {
           path: join(frame.path, `${name}/${index}`),
