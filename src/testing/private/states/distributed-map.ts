@@ -124,8 +124,12 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
   const mapRunArn = `arn:aws:states:${ex.region}:${ex.account}:mapRun:${ex.stateMachineName}/${label}:${mapRunId}`;
   ex.history.add(frame.fiber, ex.now, 'MapRunStarted', () => ({ mapRunArn }));
   const express = processor.ProcessorConfig?.ExecutionType === 'EXPRESS';
-  const allowed = (failedItems: number) => (toleratedCount !== undefined && failedItems <= toleratedCount)
-    || (toleratedPercentage !== undefined && items.length > 0 && (failedItems * 100) / items.length <= toleratedPercentage);
+  // Neither set: no failure is tolerated; both set: exceeding either fails the Map Run (maprun-fail-threshold.html).
+  const allowed = (failedItems: number) => {
+    if (toleratedCount === undefined && toleratedPercentage === undefined) return failedItems === 0;
+    if (toleratedCount !== undefined && failedItems > toleratedCount) return false;
+    return toleratedPercentage === undefined || (failedItems * 100) / items.length <= toleratedPercentage;
+  };
   let failedItems = 0;
   let results: any[];
   try {
