@@ -131,7 +131,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
 const DISTRIBUTED_ONLY = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'Label', 'ToleratedFailureCount', 'ToleratedFailurePercentage',
   'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath'];
 const READERS = new Set(['arn:aws:states:::s3:getObject', 'arn:aws:states:::s3:listObjectsV2']);
-const INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV']);
+const INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
 
 /** A Map's Distributed-mode fields: only in DISTRIBUTED mode, and what the offline executor can run. */
 function checkDistributed(state: any, processor: any, language: string, fail: (message: string) => never): void {
@@ -152,7 +152,6 @@ function checkDistributed(state: any, processor: any, language: string, fail: (m
     if (state.ItemsPath !== undefined || state.Items !== undefined) fail('has both ItemReader and ItemsPath/Items: the items come from one of them');
     const config = reader.ReaderConfig ?? {};
     if (reader.Resource === 'arn:aws:states:::s3:getObject') {
-      if (config.InputType === 'MANIFEST') fail('ItemReader.ReaderConfig.InputType MANIFEST (an S3 inventory) is not supported by the offline executor (JSON, JSONL and CSV are)');
       if (!INPUT_TYPES.has(config.InputType)) fail(`ItemReader.ReaderConfig.InputType must be one of ${[...INPUT_TYPES].join(', ')}; got ${JSON.stringify(config.InputType)}`);
       if (config.CSVHeaderLocation === 'GIVEN' && !(Array.isArray(config.CSVHeaders) && config.CSVHeaders.length > 0)) {
         fail('ItemReader.ReaderConfig.CSVHeaders must be a non-empty array with CSVHeaderLocation GIVEN');

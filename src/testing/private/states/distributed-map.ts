@@ -14,7 +14,8 @@ import { checkOutcome } from './task';
  *
  * - The items come from the state input (`ItemsPath` / JSONata `Items`) or from the `ItemReader`'s S3 call, which
  *   the mock config answers (the Map state's name is the mocked state; the response is S3's result: GetObject's
- *   `{ "Body": "<the object's text>" }`, ListObjectsV2's `{ "Contents": [...] }`) or the task handler (called with
+ *   `{ "Body": "<the object's text>" }`, ListObjectsV2's `{ "Contents": [...] }`; for an S3 Inventory `MANIFEST`, call 0
+ *   answers the manifest.json and the following calls its CSV data files, in order) or the task handler (called with
  *   the Map state's name, the reader's Resource and its Parameters/Arguments as the request).
  * - `ReaderConfig.MaxItems` (`MaxItemsPath`) keeps the first N items; `ItemSelector` builds each item's input with
  *   `$$.Map.Item.Index`, `Value` and `Source` (`STATE_DATA`, `S3://bucket/key`, `S3://bucket` for a listing);
@@ -308,8 +309,28 @@ async function readItems(ex: Execution, run: StateRun, effective: any, context: 
         source,
       };
     }
+    case 'MANIFEST': {
+      // An S3 Inventory manifest.json: its files are CSV data files (gzipped on S3; the mock gives their text), each
+      // read with a further call of the same state; each row is an item keyed by the manifest's fileSchema.
+      const manifest = typeof body === 'string' ? parse(body, `the manifest ${source}`) : body;
+      if (manifest === null || typeof manifest !== 'object' || !Array.isArray(manifest.files) || typeof manifest.fileSchema !== 'string') {
+        fail(`the manifest ${source} must be an S3 Inventory manifest.json (fileSchema, files); got ${JSON.stringify(manifest)?.slice(0, 200)}`);
+      }
+      if ((manifest.fileFormat ?? 'CSV') !== 'CSV') fail(`the manifest's fileFormat ${manifest.fileFormat} is not supported by the offline executor (CSV is)`);
+      const columns = manifest.fileSchema.split(',').map((c: string) => c.trim());
+      const bucket = String(manifest.destinationBucket ?? request.Bucket).replace(/^arn:[^:]+:s3:::/, '');
+      const items: any[] = [];
+      for (const file of manifest.files) {
+        const data = await call(ex, run, resource, { Bucket: bucket, Key: file.key });
+        const csv = data !== null && typeof data === 'object' && 'Body' in data ? data.Body : data;
+        if (typeof csv !== 'string') fail(`the inventory file s3://${bucket}/${file.key} must be given as its CSV text in Body; got ${JSON.stringify(csv)?.slice(0, 200)}`);
+        for (const row of parseCsv(csv, ',')) items.push(Object.fromEntries(columns.map((c: string, i: number) => [c, row[i] ?? ''])));
+        if (maxItems !== undefined && maxItems > 0 && items.length >= maxItems) break;
+      }
+      return { items: limit(items), source };
+    }
     default:
-      return fail(`ReaderConfig.InputType ${inputType} is not supported by the offline executor (JSON, JSONL and CSV are)`);
+      return fail(`ReaderConfig.InputType ${inputType} is not supported by the offline executor (JSON, JSONL, CSV and MANIFEST are)`);
   }
 }
 
