@@ -402,3 +402,44 @@ describe('a child execution\'s context object', () => {
     }]);
   });
 });
+
+describe('JSONata: the reader, the writer and the thresholds take expressions', () => {
+  test('ItemReader Arguments and MaxItems, ToleratedFailureCount and ResultWriter Arguments evaluated from the input', async () => {
+    // GIVEN
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Read',
+      States: {
+        Read: {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSONL', MaxItems: '{% $states.input.limit %}' },
+            Arguments: { Bucket: '{% $states.input.bucket %}', Key: 'in.jsonl' },
+          },
+          ToleratedFailureCount: '{% $states.input.tolerate %}',
+          ItemProcessor: processor({
+            Check: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.n = 13 %}', Next: 'Bad' }], Default: 'Good' },
+            Bad: { Type: 'Fail', Error: 'Item.Unlucky' },
+            Good: { Type: 'Succeed' },
+          }),
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Arguments: { Bucket: '{% $states.input.bucket %}', Prefix: 'runs/' } },
+          Output: '{% $states.result.ResultWriterDetails %}',
+          End: true,
+        },
+      },
+    };
+    validateAsl(definition);
+    const requests: any[] = [];
+    const taskHandler = { handle: (inv: any) => { requests.push(inv.request); return { result: { Body: '{"n":1}\n{"n":13}\n{"n":2}\n{"n":13}\n' } }; } };
+
+    // WHEN: three items (the fourth is beyond MaxItems), one failure tolerated
+    const result = await Workflow.fromDefinition(definition).execute({ input: { bucket: 'data', limit: 3, tolerate: 1 }, taskHandler });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(requests).toEqual([{ Bucket: 'data', Key: 'in.jsonl' }]);
+    expect(result.output).toEqual({ Bucket: 'data', Key: expect.stringMatching(/^runs\/[0-9a-f-]{36}\/manifest\.json$/) });
+    expect(result.states.filter((s) => s.name === 'Check')).toHaveLength(3);
+  });
+});
