@@ -6,9 +6,11 @@
  *      "Tolerated failure threshold" https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html
  *      "Viewing Map Runs" https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html
  */
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { testing } from '../../src';
 import { parseCsv } from '../../src/testing/private/states/distributed-map';
-import { validateAsl } from '../support/asl';
+import { renderChainable, validateAsl } from '../support/asl';
 
 const { Workflow } = testing;
 
@@ -441,5 +443,37 @@ describe('JSONata: the reader, the writer and the thresholds take expressions', 
     expect(requests).toEqual([{ Bucket: 'data', Key: 'in.jsonl' }]);
     expect(result.output).toEqual({ Bucket: 'data', Key: expect.stringMatching(/^runs\/[0-9a-f-]{36}\/manifest\.json$/) });
     expect(result.states.filter((s) => s.name === 'Check')).toHaveLength(3);
+  });
+});
+
+describe('a Distributed Map built with aws-cdk-lib runs offline', () => {
+  test('sfn.DistributedMap with an S3 JSON reader, an ItemBatcher and a ResultWriter', async () => {
+    // GIVEN: the definition aws-cdk-lib synthesizes (the bucket's name resolved as the template would give it)
+    const { definition } = renderChainable((scope) => {
+      const bucket = s3.Bucket.fromBucketName(scope, 'Data', 'my-data');
+      return new sfn.DistributedMap(scope, 'Fan', {
+        itemReader: new sfn.S3JsonItemReader({ bucket, key: 'items.json' }),
+        itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: 2 }),
+        resultWriter: new sfn.ResultWriter({ bucket, prefix: 'out' }),
+        toleratedFailureCount: 0,
+        maxConcurrency: 2,
+      }).itemProcessor(new sfn.Pass(scope, 'Item'));
+    });
+    validateAsl(definition);
+    const mockConfig = {
+      StateMachines: { SM: { TestCases: { T: { Fan: 'Items' } } } },
+      MockedResponses: { Items: { 0: { Return: { Body: '[{"id":1},{"id":2},{"id":3}]' } } } },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ mockConfig, testCase: 'T', stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.states.filter((s) => s.name === 'Item').map((s) => s.input)).toEqual([{ Items: [{ id: 1 }, { id: 2 }] }, { Items: [{ id: 3 }] }]);
+    expect(result.output).toEqual({
+      MapRunArn: expect.stringMatching(/:mapRun:SM\/Fan:/),
+      ResultWriterDetails: { Bucket: 'my-data', Key: expect.stringMatching(/^out\/[0-9a-f-]{36}\/manifest\.json$/) },
+    });
   });
 });
