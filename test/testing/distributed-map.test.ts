@@ -300,17 +300,17 @@ describe('the ItemReader\'s S3 calls', () => {
 describe('definitions the executor refuses, by field', () => {
   const map = (extra: Record<string, any>, proc: any = processor({ P: { Type: 'Pass', End: true } })) =>
     ({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: proc, End: true, ...extra } } });
-  const s3 = 'arn:aws:states:::s3:getObject';
+  const getObject = 'arn:aws:states:::s3:getObject';
   test.each([
     ['ExecutionType missing', map({}, { ...processor({ P: { Type: 'Pass', End: true } }), ProcessorConfig: { Mode: 'DISTRIBUTED' } }), /ExecutionType must be STANDARD or EXPRESS/],
     ['a bad Mode', map({}, { ...processor({ P: { Type: 'Pass', End: true } }), ProcessorConfig: { Mode: 'BIG' } }), /ProcessorConfig.Mode must be INLINE or DISTRIBUTED; got "BIG"/],
     ['ToleratedFailureCount in an inline Map', map({ ToleratedFailureCount: 1 }, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), /ToleratedFailureCount need ItemProcessor.ProcessorConfig.Mode DISTRIBUTED/],
-    ['a PARQUET reader', map({ ItemReader: { Resource: s3, ReaderConfig: { InputType: 'PARQUET' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "PARQUET"/],
-    ['an unknown InputType', map({ ItemReader: { Resource: s3, ReaderConfig: { InputType: 'XML' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "XML"/],
-    ['GIVEN without CSVHeaders', map({ ItemReader: { Resource: s3, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'GIVEN' }, Parameters: {} } }), /CSVHeaders must be a non-empty array/],
+    ['a PARQUET reader', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'PARQUET' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "PARQUET"/],
+    ['an unknown InputType', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'XML' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "XML"/],
+    ['GIVEN without CSVHeaders', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'GIVEN' }, Parameters: {} } }), /CSVHeaders must be a non-empty array/],
     ['an unknown reader Resource', map({ ItemReader: { Resource: 'arn:aws:states:::s3:headObject', Parameters: {} } }), /ItemReader.Resource must be one of/],
-    ['Arguments in a JSONPath reader', map({ ItemReader: { Resource: s3, ReaderConfig: { InputType: 'JSON' }, Arguments: {} } }), /ItemReader.Arguments is a JSONata field/],
-    ['ItemReader and ItemsPath', map({ ItemsPath: '$.x', ItemReader: { Resource: s3, ReaderConfig: { InputType: 'JSON' }, Parameters: {} } }), /has both ItemReader and ItemsPath/],
+    ['Arguments in a JSONPath reader', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'JSON' }, Arguments: {} } }), /ItemReader.Arguments is a JSONata field/],
+    ['ItemReader and ItemsPath', map({ ItemsPath: '$.x', ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'JSON' }, Parameters: {} } }), /has both ItemReader and ItemsPath/],
     ['a ResultWriter to elsewhere', map({ ResultWriter: { Resource: 'arn:aws:states:::s3:getObject', Parameters: {} } }), /ResultWriter.Resource must be arn:aws:states:::s3:putObject/],
   ])('%s', (_name, definition, message) => {
     expect(() => Workflow.fromDefinition(definition)).toThrow(message);
