@@ -32,7 +32,9 @@ export { PAYLOAD_LIMIT_BYTES } from './states/common';
  * - `States.Runtime` is never retried or caught (AWS: it always fails the execution); `States.DataLimitExceeded`
  *   is not matched by `States.ALL` (AWS: a terminal error), only by its own name.
  * - `States.TaskFailed` in a Retry or Catch matches every error except `States.Timeout` and the two above.
- * - Transitions count every state entered plus every retry (AWS bills retries as transitions).
+ * - Transitions count every state entered plus every retry (AWS bills retries as transitions), in the child
+ *   executions of a Distributed Map too, except EXPRESS children's (see ./states/distributed-map.ts, which also says
+ *   how child executions, their histories and the ItemReader's S3 calls are run).
  * - The history (`result.history`) holds the events AWS records: ExecutionStarted, <Type>StateEntered, Task:
  *   Scheduled, Started, (Submitted for `.sync` and `.waitForTaskToken`), Succeeded/Failed/TimedOut per attempt (a
  *   Lambda function ARN as Resource: LambdaFunctionScheduled/Started/Succeeded/Failed/TimedOut), <Type>StateExited
