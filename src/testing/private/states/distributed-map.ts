@@ -32,7 +32,9 @@ import { checkOutcome } from './task';
  * - Failed children are tolerated up to `ToleratedFailureCount` / `ToleratedFailurePercentage` (of the items; a
  *   failed batch counts all its items); when the failures exceed the threshold (0 when neither is set) the Map Run
  *   fails at that moment with `States.ExceedToleratedFailureThreshold` and the children still running are stopped.
- *   A tolerated failure's entry in the results is `{ "Error", "Cause" }`.
+ *   A tolerated failure's entry in the results is the failed execution's own result, unchanged, as the ResultWriter
+ *   page says (DescribeExecution's members: Cause, Error, ExecutionArn, Input, InputDetails, Name, StartDate,
+ *   StateMachineArn, Status FAILED, StopDate).
  * - With a `ResultWriter` that has a Resource, the results are written (recorded, not sent: there is no S3
  *   offline) and the state's result is `{ "MapRunArn", "ResultWriterDetails": { "Bucket", "Key" } }`, the Key being
  *   `<Prefix>/<map run id>/manifest.json`. Without one, the result is the array of the children's outputs.
@@ -161,7 +163,20 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
         if (!(e instanceof StatesError)) throw e;
         failedItems += children[index].weight;
         if (!allowed(failedItems)) throw new StatesError(ERRORS.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_CAUSE);
-        return { Error: e.error, Cause: e.cause };
+        // A failed child's result is its execution's, unchanged (input-output-resultwriter.html): as DescribeExecution.
+        const execution = fiber.executionContext!.Execution;
+        return {
+          Cause: e.cause,
+          Error: e.error,
+          ExecutionArn: execution.Id,
+          Input: JSON.stringify(children[index].input),
+          InputDetails: { Included: true },
+          Name: execution.Name,
+          StartDate: execution.StartTime,
+          StateMachineArn: fiber.executionContext!.StateMachine.Id,
+          Status: 'FAILED',
+          StopDate: new Date(ex.now).toISOString(),
+        };
       }
     });
   } catch (e) {
