@@ -476,7 +476,9 @@ describe('definition checks', () => {
     [machine({ A: { Type: 'Wait', End: true } }), /State 'A': needs exactly one of Seconds/],
     [machine({ A: { Type: 'Pass', Output: 1, End: true } }), /State 'A': Output is a JSONata field/],
     [machine({ A: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, ...machine({ B: { Type: 'Pass', End: true } }) }, End: true } }),
-      /State 'A': Distributed Map/],
+      /State 'A': ItemProcessor.ProcessorConfig.ExecutionType must be STANDARD or EXPRESS in a Distributed Map; got undefined/],
+    [machine({ A: { Type: 'Map', ItemBatcher: { MaxItemsPerBatch: 2 }, ItemProcessor: machine({ B: { Type: 'Pass', End: true } }), End: true } }),
+      /State 'A': ItemBatcher need ItemProcessor.ProcessorConfig.Mode DISTRIBUTED/],
     [machine({ A: { Type: 'Parallel', Branches: [machine({ A: { Type: 'Pass', End: true } })], End: true } }), /State 'A': state names must be unique/],
   ])('%j is refused', (definition, message) => {
     expect(() => Workflow.fromDefinition(definition)).toThrow(message);

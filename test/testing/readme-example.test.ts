@@ -53,3 +53,45 @@ test('the README example and its Python twin run the same definition and mock co
   expect(definition.States.Train.Retry[0].IntervalSeconds).toBe(10);
   expect(Object.keys(mockConfig.MockedResponses.ThrottledThenSucceeds)).toEqual(['0', '1']);
 });
+
+test('the README\'s Distributed Map example: a CSV of three rows in batches of two, read through the mock config', async () => {
+  // GIVEN: the example's two literals, as the README prints them
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const literal = (name: string) => {
+    const start = readme.indexOf(`const ${name} = `) + `const ${name} = `.length;
+    const end = readme.indexOf('\n};', start) + 2;
+    return new Function(`return (${readme.slice(start, end)});`)();
+  };
+  const definition = literal('distributedDefinition');
+  const mockConfig = literal('distributedMocks');
+
+  // WHEN
+  const result = await testing.Workflow.fromDefinition(definition).execute({
+    input: { key: 'week-1.csv' }, mockConfig, testCase: 'ThreeRows', stateMachineName: 'Ratings',
+  });
+
+  // THEN: the output the README states
+  expect(result.status).toBe('SUCCEEDED');
+  expect(result.output).toEqual([{ rows: 2 }, { rows: 1 }]);
+  expect(result.unusedMocks).toEqual([]);
+});
+
+test('the README\'s Distributed Map example and its Python twin hold the same definition and mock config', () => {
+  // GIVEN
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const tsLiteral = (name: string) => {
+    const start = readme.indexOf(`const ${name} = `) + `const ${name} = `.length;
+    return new Function(`return (${readme.slice(start, readme.indexOf('\n};', start) + 2)});`)();
+  };
+  const python = fs.readFileSync(path.join(__dirname, '..', 'python', 'examples', 'distributed_map_offline.py'), 'utf8');
+  const pyLiteral = (name: string) => {
+    const start = python.indexOf(`${name} = `) + `${name} = `.length;
+    const text = python.slice(start, python.indexOf('\n}\n', start) + 2);
+    // a Python dict of JSON values: True → true, no trailing commas
+    return JSON.parse(text.replace(/\bTrue\b/g, 'true').replace(/,(\s*[}\]])/g, '$1'));
+  };
+
+  // THEN
+  expect(pyLiteral('definition')).toEqual(tsLiteral('distributedDefinition'));
+  expect(pyLiteral('mock_config')).toEqual(JSON.parse(JSON.stringify(tsLiteral('distributedMocks'))));
+});

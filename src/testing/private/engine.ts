@@ -6,6 +6,7 @@ import { SeededRandom } from './random';
 import { DeadlinePassed, Fiber, Scheduler } from './scheduler';
 import { runChoice } from './states/choice';
 import { BranchError, checkSize, copy, Frame, GivenError, json, Scope, StateRun, StepResult } from './states/common';
+import { isDistributed, runDistributedMap } from './states/distributed-map';
 import { runFail } from './states/fail';
 import { runMap } from './states/map';
 import { runParallel } from './states/parallel';
@@ -31,7 +32,9 @@ export { PAYLOAD_LIMIT_BYTES } from './states/common';
  * - `States.Runtime` is never retried or caught (AWS: it always fails the execution); `States.DataLimitExceeded`
  *   is not matched by `States.ALL` (AWS: a terminal error), only by its own name.
  * - `States.TaskFailed` in a Retry or Catch matches every error except `States.Timeout` and the two above.
- * - Transitions count every state entered plus every retry (AWS bills retries as transitions).
+ * - Transitions count every state entered plus every retry (AWS bills retries as transitions), in the child
+ *   executions of a Distributed Map too, except EXPRESS children's (see ./states/distributed-map.ts, which also says
+ *   how child executions, their histories and the ItemReader's S3 calls are run).
  * - The history (`result.history`) holds the events AWS records: ExecutionStarted, <Type>StateEntered, Task:
  *   Scheduled, Started, (Submitted for `.sync` and `.waitForTaskToken`), Succeeded/Failed/TimedOut per attempt (a
  *   Lambda function ARN as Resource: LambdaFunctionScheduled/Started/Succeeded/Failed/TimedOut), <Type>StateExited
@@ -81,19 +84,23 @@ class StateError extends StatesError {}
 
 export class Execution {
   public transitions = 0;
+  /** Transitions of EXPRESS child executions of Distributed Maps (not billed as transitions: not in the result). */
+  public expressTransitions = 0;
   public readonly random: SeededRandom;
   public readonly mocks?: TestCaseMocks;
   public readonly invocations = new Map<string, number>();
   public readonly trace?: (line: string) => void;
   public readonly history = new History();
   public readonly region = REGION;
+  public readonly account = ACCOUNT;
+  public readonly stateMachineName: string;
   public readonly machineLanguage: string;
   public scheduler!: Scheduler;
   private readonly records: StateRecordData[] = [];
   private readonly startMillis: number;
   private readonly deadlineMillis?: number;
   private readonly maxTransitions: number;
-  private readonly executionContext: Record<string, any>;
+  public readonly executionContext: Record<string, any>;
   private readonly stateMachineContext: Record<string, any>;
 
   constructor(private readonly definition: any, _info: DefinitionInfo, public readonly options: RunOptions) {
@@ -106,6 +113,7 @@ export class Execution {
     this.machineLanguage = definition.QueryLanguage ?? 'JSONPath';
     this.mocks = options.mocks;
     const machineName = options.stateMachineName ?? 'StateMachine';
+    this.stateMachineName = machineName;
     const executionName = options.executionName ?? this.random.uuid();
     const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${machineName}`;
     this.stateMachineContext = { Id: stateMachineArn, Name: machineName };
@@ -168,7 +176,7 @@ export class Execution {
       error,
       cause,
       elapsedSeconds: this.seconds(end),
-      stateTransitions: this.transitions,
+      stateTransitions: this.transitions - this.expressTransitions,
       historyEvents: this.history.length,
       states: this.records,
       unusedMocks: this.mocks?.unused() ?? [],
@@ -189,6 +197,7 @@ export class Execution {
       const state = machine.States[name];
       const language = state.QueryLanguage ?? frame.language;
       this.transitions++;
+      if (frame.fiber.express) this.expressTransitions++;
       if (this.transitions > this.maxTransitions) {
         throw new Error(`the execution exceeded maxTransitions (${this.maxTransitions}) at state '${name}': raise maxTransitions or look for an endless loop`);
       }
@@ -247,7 +256,7 @@ export class Execution {
       case 'Succeed': return runSucceed(this, run);
       case 'Fail': return runFail(this, run);
       case 'Parallel': return this.withRetry(run, (attempt) => runParallel(this, run, attempt));
-      case 'Map': return this.withRetry(run, (attempt) => runMap(this, run, attempt));
+      case 'Map': return this.withRetry(run, (attempt) => (isDistributed(run.state) ? runDistributedMap(this, run, attempt) : runMap(this, run, attempt)));
       default: throw new StatesError(ERRORS.RUNTIME, `State '${run.name}' has an unknown Type '${run.state.Type}'`);
     }
   }
@@ -308,9 +317,10 @@ export class Execution {
   // Evaluation helpers (used by the states)
 
   public context(run: StateRun, retryCount: number, extra?: Record<string, any>): Record<string, any> {
+    const child = run.frame.fiber.executionContext;
     return {
-      Execution: this.executionContext,
-      StateMachine: this.stateMachineContext,
+      Execution: child?.Execution ?? this.executionContext,
+      StateMachine: child?.StateMachine ?? this.stateMachineContext,
       State: { EnteredTime: run.enteredTime, Name: run.name, RetryCount: retryCount },
       ...extra,
     };
@@ -420,6 +430,7 @@ export class Execution {
         this.trace?.(`[${this.seconds(this.scheduler.now)}s] ${run.name} retry ${counts[i]}/${maxAttempts} after ${e.error} in ${delay}s`);
         await this.advance(run.frame, delay);
         this.transitions++; // a retry is a state transition
+        if (run.frame.fiber.express) this.expressTransitions++;
         if (this.transitions > this.maxTransitions) {
           throw new Error(`the execution exceeded maxTransitions (${this.maxTransitions}) retrying state '${run.name}'`);
         }

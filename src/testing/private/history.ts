@@ -42,9 +42,11 @@ export class History {
   /**
    * Adds an event on `fiber`'s thread (after its last event) at virtual time `millis`.
    * @param details the event's details (built when the history is read: pass values that do not change later)
-   * @returns the event's id
+   * @returns the event's id (for an event of a Distributed Map's child execution, its id in that execution's own history, which is not kept)
    */
   public add(fiber: Fiber, millis: number, type: string, details?: () => Record<string, any>): number {
+    // A Distributed Map's child executions have histories of their own (not kept: see ./states/distributed-map.ts).
+    if (fiber.childEvents) return ++fiber.childEvents.last;
     const id = this.drafts.length + 1;
     this.drafts.push({ id, previousEventId: fiber.lastEventId, type, millis, details });
     fiber.lastEventId = id;

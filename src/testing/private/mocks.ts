@@ -130,8 +130,9 @@ export class TestCaseMocks {
       if (type === undefined) {
         throw new MockConfigError(`${where}: test case '${testCase}' mocks state '${stateName}', which the definition does not have (a typo?)`);
       }
-      if (type !== 'Task') {
-        throw new MockConfigError(`${where}: test case '${testCase}' mocks state '${stateName}', which is a ${type} state: only Task states call services`);
+      if (type !== 'Task' && !info.readerStates.has(stateName)) {
+        throw new MockConfigError(`${where}: test case '${testCase}' mocks state '${stateName}', which is a ${type} state: only Task states `
+          + 'and Distributed Map states with an ItemReader call services');
       }
       if (typeof responseName !== 'string') {
         throw new MockConfigError(`${where}: test case '${testCase}' maps state '${stateName}' to ${JSON.stringify(responseName)}; it must be the name of a mocked response`);

@@ -15,11 +15,24 @@ export class Fiber {
   public cancelled = false;
   /** Id of the last history event of this thread (the next event's `previousEventId`). */
   public lastEventId: number;
+  /**
+   * In a Distributed Map's child workflow execution (and every thread it starts): the event counter of the child
+   * execution's own history (which is not kept: its events are not in the parent's), so that event ids in causes
+   * read as in the child's history.
+   */
+  public childEvents?: { last: number };
+  /** In a Distributed Map's child workflow execution: the context object's `Execution` and `StateMachine` members. */
+  public executionContext?: { readonly Execution: Record<string, any>; readonly StateMachine: Record<string, any> };
+  /** A thread of an EXPRESS child workflow execution: its state transitions are not counted. */
+  public express: boolean;
   private readonly children = new Set<Fiber>();
 
   constructor(public readonly parent?: Fiber) {
     parent?.children.add(this);
     this.lastEventId = parent?.lastEventId ?? 0;
+    this.childEvents = parent?.childEvents;
+    this.executionContext = parent?.executionContext;
+    this.express = parent?.express ?? false;
   }
 
   /** Stops this fiber and every fiber it started. */

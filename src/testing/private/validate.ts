@@ -19,6 +19,8 @@ export interface DefinitionInfo {
   readonly taskStates: Set<string>;
   /** Every state's name, at any depth (Parallel branches and Map item processors included), with its Type. */
   readonly stateTypes: Map<string, string>;
+  /** Distributed Map states with an ItemReader (their S3 reads are mocked under the state's name). */
+  readonly readerStates: Set<string>;
 }
 
 export function validateDefinition(definition: any): DefinitionInfo {
@@ -31,7 +33,7 @@ export function validateDefinition(definition: any): DefinitionInfo {
   if (definition.TimeoutSeconds !== undefined && !(Number.isInteger(definition.TimeoutSeconds) && definition.TimeoutSeconds > 0)) {
     throw new DefinitionError(`TimeoutSeconds must be a positive integer; got ${JSON.stringify(definition.TimeoutSeconds)}`);
   }
-  const info: DefinitionInfo = { taskStates: new Set(), stateTypes: new Map() };
+  const info: DefinitionInfo = { taskStates: new Set(), stateTypes: new Map(), readerStates: new Set() };
   const seen = new Set<string>();
   checkMachine(definition, '', definition.QueryLanguage ?? 'JSONPath', info, seen);
   return info;
@@ -81,7 +83,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
     }
     if (lang === 'JSONata') {
       for (const field of ['InputPath', 'OutputPath', 'Parameters', 'ResultPath', 'ResultSelector', 'ItemsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath',
-        'CausePath', 'MaxConcurrencyPath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath']) {
+        'CausePath', 'MaxConcurrencyPath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath']) {
         if (state[field] !== undefined) fail(`${field} is a JSONPath field; a JSONata state uses Arguments, Output and Assign`);
       }
     } else {
@@ -115,18 +117,56 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
       case 'Map': {
         const processor = state.ItemProcessor ?? state.Iterator;
         if (!processor) fail('needs ItemProcessor (or the legacy Iterator)');
-        if (processor.ProcessorConfig?.Mode === 'DISTRIBUTED' || state.ItemReader || state.ResultWriter || state.ItemBatcher) {
-          fail('Distributed Map (ProcessorConfig.Mode DISTRIBUTED, ItemReader, ItemBatcher or ResultWriter) is not supported by the offline executor');
-        }
-        if (state.ToleratedFailurePercentage !== undefined || state.ToleratedFailureCount !== undefined
-          || state.ToleratedFailurePercentagePath !== undefined || state.ToleratedFailureCountPath !== undefined) {
-          fail('ToleratedFailureCount/ToleratedFailurePercentage are not supported by the offline executor');
-        }
+        checkDistributed(state, processor, lang, fail);
+        if (state.ItemReader !== undefined) info.readerStates.add(name);
         checkMachine(processor, `State '${name}' ItemProcessor`, language, info, seen);
         break;
       }
       default:
         break;
     }
+  }
+}
+
+const DISTRIBUTED_ONLY = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'Label', 'ToleratedFailureCount', 'ToleratedFailurePercentage',
+  'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath'];
+const READERS = new Set(['arn:aws:states:::s3:getObject', 'arn:aws:states:::s3:listObjectsV2']);
+const INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
+
+/** A Map's Distributed-mode fields: only in DISTRIBUTED mode, and what the offline executor can run. */
+function checkDistributed(state: any, processor: any, language: string, fail: (message: string) => never): void {
+  const mode = processor.ProcessorConfig?.Mode ?? 'INLINE';
+  if (mode !== 'INLINE' && mode !== 'DISTRIBUTED') fail(`ItemProcessor.ProcessorConfig.Mode must be INLINE or DISTRIBUTED; got ${JSON.stringify(mode)}`);
+  if (mode === 'INLINE') {
+    const used = DISTRIBUTED_ONLY.filter((f) => state[f] !== undefined);
+    if (used.length > 0) fail(`${used.join(', ')} need ItemProcessor.ProcessorConfig.Mode DISTRIBUTED`);
+    return;
+  }
+  const type = processor.ProcessorConfig.ExecutionType;
+  if (type !== 'STANDARD' && type !== 'EXPRESS') fail(`ItemProcessor.ProcessorConfig.ExecutionType must be STANDARD or EXPRESS in a Distributed Map; got ${JSON.stringify(type)}`);
+  const other = language === 'JSONata' ? 'Parameters' : 'Arguments';
+  const reader = state.ItemReader;
+  if (reader !== undefined) {
+    if (!READERS.has(reader.Resource)) fail(`ItemReader.Resource must be one of ${[...READERS].join(', ')}; got ${JSON.stringify(reader.Resource)}`);
+    if (reader[other] !== undefined) fail(`ItemReader.${other} is a ${language === 'JSONata' ? 'JSONPath' : 'JSONata'} field; use ItemReader.${other === 'Parameters' ? 'Arguments' : 'Parameters'}`);
+    if (state.ItemsPath !== undefined || state.Items !== undefined) fail('has both ItemReader and ItemsPath/Items: the items come from one of them');
+    const config = reader.ReaderConfig ?? {};
+    if (reader.Resource === 'arn:aws:states:::s3:getObject') {
+      if (!INPUT_TYPES.has(config.InputType)) fail(`ItemReader.ReaderConfig.InputType must be one of ${[...INPUT_TYPES].join(', ')}; got ${JSON.stringify(config.InputType)}`);
+      if (config.CSVHeaderLocation === 'GIVEN' && !(Array.isArray(config.CSVHeaders) && config.CSVHeaders.length > 0)) {
+        fail('ItemReader.ReaderConfig.CSVHeaders must be a non-empty array with CSVHeaderLocation GIVEN');
+      }
+    }
+  }
+  const writer = state.ResultWriter;
+  if (writer !== undefined) {
+    if (writer.Resource !== undefined && writer.Resource !== 'arn:aws:states:::s3:putObject') {
+      fail(`ResultWriter.Resource must be arn:aws:states:::s3:putObject; got ${JSON.stringify(writer.Resource)}`);
+    }
+    if (writer.Resource === undefined && writer.WriterConfig === undefined) fail('ResultWriter needs Resource and Parameters/Arguments, WriterConfig, or both');
+    if (writer.Resource === undefined && writer.WriterConfig?.Transformation === 'NONE') {
+      fail('ResultWriter.WriterConfig.Transformation NONE without a Resource (the executions\' metadata) is not supported by the offline executor');
+    }
+    if (writer[other] !== undefined) fail(`ResultWriter.${other} is a ${language === 'JSONata' ? 'JSONPath' : 'JSONata'} field`);
   }
 }

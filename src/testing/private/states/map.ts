@@ -40,7 +40,7 @@ export async function runMap(ex: Execution, run: StateRun, attempt: number): Pro
     results = await ex.fork(frame, items.length, maxConcurrency, async (index, fiber) => {
       const item = items[index];
       ex.history.add(fiber, ex.now, 'MapIterationStarted', () => ({ name, index }));
-      const itemContext = { ...context, Map: { Item: { Index: index, Value: item } } };
+      const itemContext = { ...context, Map: { Item: { Index: index, Value: item, Source: 'STATE_DATA' } } };
       let iterationInput: any;
       if (selector === undefined) {
         iterationInput = item;

@@ -157,7 +157,7 @@ export async function runTask(ex: Execution, run: StateRun, attempt: number): Pr
 }
 
 /** A task handler's answer must be a TaskOutcome: an object with only its keys, a non-negative duration. */
-function checkOutcome(answer: any, name: string, invocation: number, attempt: number): TaskOutcomeData {
+export function checkOutcome(answer: any, name: string, invocation: number, attempt: number): TaskOutcomeData {
   const call = `taskHandler: call ${invocation} (0-based; attempt ${attempt}) of state '${name}'`;
   if (answer === null || answer === undefined || typeof answer !== 'object' || Array.isArray(answer)) {
     throw new TaskHandlerError(`${call} must return a TaskOutcome object ({ result }, { error, cause }, with an optional durationSeconds); got ${answer === undefined ? 'undefined' : JSON.stringify(answer)}`);

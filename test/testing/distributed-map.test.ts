@@ -1,0 +1,490 @@
+/**
+ * Distributed Map on the offline executor: child executions on the scheduler, the reader's S3 calls answered by the
+ * mock config or the task handler, the Map Run's history events, transitions, and what the executor refuses.
+ * AWS: "Using Map state in Distributed mode" https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ *      "ItemReader (Map)" https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
+ *      "Tolerated failure threshold" https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html
+ *      "Viewing Map Runs" https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html
+ */
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { testing } from '../../src';
+import { parseCsv } from '../../src/testing/private/states/distributed-map';
+import { renderChainable, validateAsl } from '../support/asl';
+
+const { Workflow } = testing;
+
+const LAMBDA = 'arn:aws:states:::lambda:invoke';
+const EXCEEDED = 'The specified tolerated failure threshold was exceeded';
+
+function processor(states: Record<string, any>, executionType = 'STANDARD'): any {
+  return { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: executionType }, StartAt: Object.keys(states)[0], States: states };
+}
+
+/** A Distributed Map whose children call a Lambda function (`Work`) with the item. */
+function workMap(language: 'JSONPath' | 'JSONata', extra: Record<string, any> = {}, executionType = 'STANDARD'): any {
+  const jsonata = language === 'JSONata';
+  return {
+    Type: 'Map',
+    ...(jsonata ? { Items: '{% $states.input.items %}' } : { ItemsPath: '$.items' }),
+    ItemProcessor: processor({
+      Work: jsonata
+        ? { Type: 'Task', Resource: LAMBDA, Arguments: { Payload: '{% $states.input %}' }, Output: '{% $states.result.Payload %}', End: true }
+        : { Type: 'Task', Resource: LAMBDA, Parameters: { 'Payload.$': '$' }, OutputPath: '$.Payload', End: true },
+    }, executionType),
+    ...extra,
+  };
+}
+
+/** Doubles the item; an item of 13 fails with Work.Unlucky; each call takes `seconds`. */
+function doubler(seconds = 0): testing.ITaskHandler {
+  return {
+    handle: (inv) => {
+      const n = inv.request.Payload;
+      return n === 13 ? { error: 'Work.Unlucky', cause: 'thirteen', durationSeconds: seconds } : { result: { Payload: n * 2 }, durationSeconds: seconds };
+    },
+  };
+}
+
+const languages = ['JSONPath', 'JSONata'] as const;
+
+describe.each(languages)('%s: a Distributed Map runs at every depth', (language) => {
+  const jsonata = language === 'JSONata';
+  const top = (states: Record<string, any>) => ({ ...(jsonata ? { QueryLanguage: 'JSONata' } : {}), StartAt: Object.keys(states)[0], States: states });
+  const places: Array<[string, (map: any) => any]> = [
+    ['top level', (map) => top({ M: { ...map, End: true } })],
+    ['inside a Parallel', (map) => top({
+      Par: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'M', States: { M: { ...map, End: true } } }],
+        ...(jsonata ? { Output: '{% $states.result[0] %}' } : { OutputPath: '$[0]' }),
+        End: true,
+      },
+    })],
+    ['inside an inline Map', (map) => top({
+      Outer: {
+        Type: 'Map',
+        ...(jsonata ? { Items: '{% [$states.input] %}', Output: '{% $states.result[0] %}' } : { ItemsPath: '$.wrapped', OutputPath: '$[0]' }),
+        ItemProcessor: { StartAt: 'M', States: { M: { ...map, End: true } } },
+        End: true,
+      },
+    })],
+  ];
+
+  test.each(places)('%s: succeeds with the children\'s outputs in item order', async (_where, place) => {
+    // GIVEN
+    const definition = place(workMap(language, { MaxConcurrency: 2 }));
+    validateAsl(definition);
+    const input = { items: [1, 2, 3], wrapped: [{ items: [1, 2, 3] }] };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input, taskHandler: doubler(10) });
+
+    // THEN: two slots, three 10 s children: 20 s
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual([2, 4, 6]);
+    expect(result.elapsedSeconds).toBe(20);
+  });
+
+  test.each(places)('%s: a child failure beyond the threshold fails with States.ExceedToleratedFailureThreshold', async (_where, place) => {
+    // GIVEN
+    const definition = place(workMap(language));
+    const input = { items: [1, 13, 3], wrapped: [{ items: [1, 13, 3] }] };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input, taskHandler: doubler() });
+
+    // THEN
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.ExceedToleratedFailureThreshold');
+    expect(result.cause).toBe(EXCEEDED);
+  });
+
+  test('a tolerated failure leaves the failed child execution\'s result in its place', async () => {
+    // GIVEN
+    const definition = top({ M: { ...workMap(language, { ToleratedFailureCount: 1 }), End: true } });
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { items: [1, 13, 3] }, taskHandler: doubler() });
+
+    // THEN
+    expect(result.output).toEqual([2, {
+      Cause: 'thirteen',
+      Error: 'Work.Unlucky',
+      ExecutionArn: expect.stringMatching(/^arn:aws:states:us-east-1:123456789012:execution:StateMachine\/M:[0-9a-f-]{36}$/),
+      Input: '13',
+      InputDetails: { Included: true },
+      Name: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      StartDate: '2026-01-01T00:00:00.000Z',
+      StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine/M',
+      Status: 'FAILED',
+      StopDate: '2026-01-01T00:00:00.000Z',
+    }, 6]);
+  });
+});
+
+describe('the Map Run in the history', () => {
+  test('MapRunStarted (with the Map Run ARN) and MapRunSucceeded; the children\'s events are in their own histories', async () => {
+    // GIVEN
+    const definition = { StartAt: 'M', States: { M: { ...workMap('JSONPath', { Label: 'doubling' }), End: true } } };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { items: [1, 2] }, taskHandler: doubler(), stateMachineName: 'Jobs' });
+
+    // THEN
+    expect(result.history.map((e: any) => e.type)).toEqual([
+      'ExecutionStarted', 'MapStateEntered', 'MapRunStarted', 'MapRunSucceeded', 'MapStateExited', 'ExecutionSucceeded',
+    ]);
+    expect(result.history[2]).toEqual(expect.objectContaining({
+      id: 3,
+      previousEventId: 2,
+      mapRunStartedEventDetails: { mapRunArn: expect.stringMatching(/^arn:aws:states:us-east-1:123456789012:mapRun:Jobs\/doubling:[0-9a-f-]{36}$/) },
+    }));
+    expect(result.historyEvents).toBe(6);
+    // the children's states are still in result.states, under the Map's path
+    expect(result.states.filter((s) => s.name === 'Work').map((s) => s.path)).toEqual(['M/0', 'M/1']);
+  });
+
+  test('MapRunFailed carries the error and cause', async () => {
+    // GIVEN
+    const definition = { StartAt: 'M', States: { M: { ...workMap('JSONPath'), End: true } } };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { items: [13] }, taskHandler: doubler() });
+
+    // THEN
+    expect(result.history.map((e: any) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapRunStarted', 'MapRunFailed', 'ExecutionFailed']);
+    expect(result.history[3].mapRunFailedEventDetails).toEqual({ error: 'States.ExceedToleratedFailureThreshold', cause: EXCEEDED });
+  });
+});
+
+describe('state transitions of child executions', () => {
+  test.each([
+    // ExecutionType, transitions: the Map state, plus one per STANDARD child (AWS bills them), none for EXPRESS
+    ['STANDARD', 1 + 3],
+    ['EXPRESS', 1],
+  ])('%s children', async (executionType, transitions) => {
+    // GIVEN
+    const definition = { StartAt: 'M', States: { M: { ...workMap('JSONPath', {}, executionType), End: true } } };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { items: [1, 2, 3] }, taskHandler: doubler() });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.stateTransitions).toBe(transitions);
+  });
+});
+
+describe('child executions do not see the parent\'s variables', () => {
+  test.each([
+    ['DISTRIBUTED', undefined],
+    ['INLINE', 5],
+  ])('%s: an outer variable read in an iteration is %s', async (mode, seen) => {
+    // GIVEN
+    const itemProcessor = mode === 'DISTRIBUTED'
+      ? processor({ Use: { Type: 'Pass', Output: '{% $outer %}', End: true } })
+      : { StartAt: 'Use', States: { Use: { Type: 'Pass', Output: '{% $outer %}', End: true } } };
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Set',
+      States: {
+        Set: { Type: 'Pass', Assign: { outer: 5 }, Next: 'M' },
+        M: { Type: 'Map', Items: '{% [1] %}', ItemProcessor: itemProcessor, End: true },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({});
+
+    // THEN
+    expect(result.states.find((s) => s.name === 'Use')?.output).toEqual(seen);
+  });
+});
+
+describe('the ItemReader\'s S3 calls', () => {
+  const reader = (extra: Record<string, any> = {}) => ({
+    StartAt: 'Read',
+    States: {
+      Read: {
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Bucket': 'b', 'Key.$': '$.key' } },
+        ItemProcessor: processor({ P: { Type: 'Pass', End: true } }),
+        ...extra,
+        End: true,
+      },
+    },
+  });
+
+  test('the task handler answers them: called with the Map state\'s name, the reader\'s Resource and its request', async () => {
+    // GIVEN
+    const calls: any[] = [];
+    const taskHandler = { handle: (inv: any) => { calls.push(inv); return { result: { Body: '[1,2]' } }; } };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(reader()).execute({ input: { key: 'k.json' }, taskHandler });
+
+    // THEN
+    expect(result.output).toEqual([1, 2]);
+    expect(calls).toEqual([expect.objectContaining({ stateName: 'Read', resource: 'arn:aws:states:::s3:getObject', request: { Bucket: 'b', Key: 'k.json' } })]);
+  });
+
+  test('a mocked Throw fails the Map state with that error, which a Catch handles', async () => {
+    // GIVEN
+    const mockConfig = {
+      StateMachines: { SM: { TestCases: { Missing: { Read: 'NoKey' } } } },
+      MockedResponses: { NoKey: { 0: { Throw: { Error: 'S3.NoSuchKeyException', Cause: 'The specified key does not exist.' } } } },
+    };
+    const { End: _end, ...read } = reader().States.Read;
+    const definition = {
+      StartAt: 'Read',
+      States: { Read: { ...read, Catch: [{ ErrorEquals: ['S3.NoSuchKeyException'], Next: 'Gone' }], Next: 'Gone' }, Gone: { Type: 'Succeed' } },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { key: 'k' }, mockConfig, testCase: 'Missing', stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ Error: 'S3.NoSuchKeyException', Cause: 'The specified key does not exist.' });
+  });
+
+  test('an unanswered read fails the execution with States.Runtime naming the state and the Resource', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(reader()).execute({ input: { key: 'k' } });
+
+    // THEN
+    expect(result.error).toBe('States.Runtime');
+    expect(result.cause).toMatch(/Map state 'Read' reads its items with arn:aws:states:::s3:getObject, which has no mocked response/);
+  });
+
+  test('a body that is not JSON fails with States.ItemReaderFailed', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(reader()).execute({ input: { key: 'k' }, taskHandler: { handle: () => ({ result: { Body: 'not json' } }) } });
+
+    // THEN
+    expect(result.error).toBe('States.ItemReaderFailed');
+    expect(result.cause).toMatch(/State 'Read': the object S3:\/\/b\/k is not valid JSON/);
+  });
+
+  test('ListObjectsV2 pages are read until the listing is complete (the continuation token sent back)', async () => {
+    // GIVEN
+    const requests: any[] = [];
+    const pages = [
+      { IsTruncated: true, NextContinuationToken: 't1', Contents: [{ Key: 'a', Size: 1, ETag: '"x"', LastModified: 1700000000, StorageClass: 'STANDARD' }] },
+      { IsTruncated: false, Contents: [{ Key: 'b', Size: 2, ETag: '"y"', LastModified: 1700000001, StorageClass: 'STANDARD' }] },
+    ];
+    const definition = {
+      StartAt: 'List',
+      States: {
+        List: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'b' } },
+          ItemSelector: { 'key.$': '$$.Map.Item.Value.Key' },
+          ItemProcessor: processor({ P: { Type: 'Pass', End: true } }),
+          End: true,
+        },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({
+      taskHandler: { handle: (inv) => { requests.push(inv.request); return { result: pages[inv.invocation] }; } },
+    });
+
+    // THEN
+    expect(result.output).toEqual([{ key: 'a' }, { key: 'b' }]);
+    expect(requests).toEqual([{ Bucket: 'b' }, { Bucket: 'b', ContinuationToken: 't1' }]);
+  });
+
+  test('the mock config may name a Distributed Map state with an ItemReader, not one without', () => {
+    // GIVEN
+    const mockConfig = { StateMachines: { SM: { TestCases: { T: { M: 'R' } } } }, MockedResponses: { R: { 0: { Return: { Body: '[]' } } } } };
+    const definition = { StartAt: 'M', States: { M: { ...workMap('JSONPath'), End: true } } };
+
+    // THEN
+    return expect(Workflow.fromDefinition(definition).execute({ mockConfig, testCase: 'T', stateMachineName: 'SM' }))
+      .rejects.toThrow(/mocks state 'M', which is a Map state: only Task states and Distributed Map states with an ItemReader call services/);
+  });
+});
+
+describe('definitions the executor refuses, by field', () => {
+  const map = (extra: Record<string, any>, proc: any = processor({ P: { Type: 'Pass', End: true } })) =>
+    ({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: proc, End: true, ...extra } } });
+  const getObject = 'arn:aws:states:::s3:getObject';
+  test.each([
+    ['ExecutionType missing', map({}, { ...processor({ P: { Type: 'Pass', End: true } }), ProcessorConfig: { Mode: 'DISTRIBUTED' } }), /ExecutionType must be STANDARD or EXPRESS/],
+    ['a bad Mode', map({}, { ...processor({ P: { Type: 'Pass', End: true } }), ProcessorConfig: { Mode: 'BIG' } }), /ProcessorConfig.Mode must be INLINE or DISTRIBUTED; got "BIG"/],
+    ['ToleratedFailureCount in an inline Map', map({ ToleratedFailureCount: 1 }, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), /ToleratedFailureCount need ItemProcessor.ProcessorConfig.Mode DISTRIBUTED/],
+    ['a PARQUET reader', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'PARQUET' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "PARQUET"/],
+    ['an unknown InputType', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'XML' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "XML"/],
+    ['GIVEN without CSVHeaders', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'GIVEN' }, Parameters: {} } }), /CSVHeaders must be a non-empty array/],
+    ['an unknown reader Resource', map({ ItemReader: { Resource: 'arn:aws:states:::s3:headObject', Parameters: {} } }), /ItemReader.Resource must be one of/],
+    ['Arguments in a JSONPath reader', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'JSON' }, Arguments: {} } }), /ItemReader.Arguments is a JSONata field/],
+    ['ItemReader and ItemsPath', map({ ItemsPath: '$.x', ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'JSON' }, Parameters: {} } }), /has both ItemReader and ItemsPath/],
+    ['a ResultWriter to elsewhere', map({ ResultWriter: { Resource: 'arn:aws:states:::s3:getObject', Parameters: {} } }), /ResultWriter.Resource must be arn:aws:states:::s3:putObject/],
+  ])('%s', (_name, definition, message) => {
+    expect(() => Workflow.fromDefinition(definition)).toThrow(message);
+  });
+});
+
+describe('ResultWriter without a Resource formats the output', () => {
+  test('WriterConfig Transformation FLATTEN flattens the children\'s arrays', async () => {
+    // GIVEN
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ResultWriter: { WriterConfig: { Transformation: 'FLATTEN', OutputType: 'JSON' } },
+          ItemProcessor: processor({ P: { Type: 'Pass', Parameters: { 'pair.$': 'States.Array($, $)' }, OutputPath: '$.pair', End: true } }),
+          End: true,
+        },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: [1, 2] });
+
+    // THEN
+    expect(result.output).toEqual([1, 1, 2, 2]);
+  });
+});
+
+describe('CSV parsing', () => {
+  test.each([
+    ['a,b\n1,2\n', ',', [['a', 'b'], ['1', '2']]],
+    ['"x, y","say ""hi"""\r\n', ',', [['x, y', 'say "hi"']]],
+    ['a|b\n\n1|\n', '|', [['a', 'b'], ['1', '']]],
+    ['"multi\nline",z', ',', [['multi\nline', 'z']]],
+  ])('%j', (text, delimiter, rows) => {
+    expect(parseCsv(text, delimiter)).toEqual(rows);
+  });
+});
+
+describe('errors inside a child execution', () => {
+  test('an engine error\'s cause names the event id in the child\'s own history', async () => {
+    // GIVEN: the child's first state reads a path that is not there
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ToleratedFailureCount: 1,
+          ItemProcessor: processor({ Pick: { Type: 'Pass', InputPath: '$.missing', End: true } }),
+          End: true,
+        },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: [{}] });
+
+    // THEN: ExecutionStarted is event 1 of the child's history, PassStateEntered event 2
+    expect(result.output).toEqual([expect.objectContaining({
+      Error: 'States.Runtime',
+      Cause: expect.stringMatching(/^An error occurred while executing the state 'Pick' \(entered at the event id #2\)\. /),
+    })]);
+  });
+});
+
+describe('a child execution\'s context object', () => {
+  test.each(['STANDARD', 'EXPRESS'])('%s: its own Execution (Id under <machine>/<Label>, Input the child\'s input) and StateMachine', async (executionType) => {
+    // GIVEN
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          Label: 'scan',
+          ItemProcessor: processor({ Ctx: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'input.$': '$$.Execution.Input', 'machine.$': '$$.StateMachine.Name' }, End: true } }, executionType),
+          End: true,
+        },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: [{ k: 1 }], stateMachineName: 'Jobs' });
+
+    // THEN
+    const kind = executionType === 'EXPRESS' ? 'express' : 'execution';
+    expect(result.output).toEqual([{
+      id: expect.stringMatching(new RegExp(`^arn:aws:states:us-east-1:123456789012:${kind}:Jobs/scan:[0-9a-f-]{36}$`)),
+      input: { k: 1 },
+      machine: 'Jobs/scan',
+    }]);
+  });
+});
+
+describe('JSONata: the reader, the writer and the thresholds take expressions', () => {
+  test('ItemReader Arguments and MaxItems, ToleratedFailureCount and ResultWriter Arguments evaluated from the input', async () => {
+    // GIVEN
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Read',
+      States: {
+        Read: {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSONL', MaxItems: '{% $states.input.limit %}' },
+            Arguments: { Bucket: '{% $states.input.bucket %}', Key: 'in.jsonl' },
+          },
+          ToleratedFailureCount: '{% $states.input.tolerate %}',
+          ItemProcessor: processor({
+            Check: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.n = 13 %}', Next: 'Bad' }], Default: 'Good' },
+            Bad: { Type: 'Fail', Error: 'Item.Unlucky' },
+            Good: { Type: 'Succeed' },
+          }),
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Arguments: { Bucket: '{% $states.input.bucket %}', Prefix: 'runs/' } },
+          Output: '{% $states.result.ResultWriterDetails %}',
+          End: true,
+        },
+      },
+    };
+    validateAsl(definition);
+    const requests: any[] = [];
+    const taskHandler = { handle: (inv: any) => { requests.push(inv.request); return { result: { Body: '{"n":1}\n{"n":13}\n{"n":2}\n{"n":13}\n' } }; } };
+
+    // WHEN: three items (the fourth is beyond MaxItems), one failure tolerated
+    const result = await Workflow.fromDefinition(definition).execute({ input: { bucket: 'data', limit: 3, tolerate: 1 }, taskHandler });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(requests).toEqual([{ Bucket: 'data', Key: 'in.jsonl' }]);
+    expect(result.output).toEqual({ Bucket: 'data', Key: expect.stringMatching(/^runs\/[0-9a-f-]{36}\/manifest\.json$/) });
+    expect(result.states.filter((s) => s.name === 'Check')).toHaveLength(3);
+  });
+});
+
+describe('a Distributed Map built with aws-cdk-lib runs offline', () => {
+  test('sfn.DistributedMap with an S3 JSON reader, an ItemBatcher and a ResultWriter', async () => {
+    // GIVEN: the definition aws-cdk-lib synthesizes (the bucket's name resolved as the template would give it)
+    const { definition } = renderChainable((scope) => {
+      const bucket = s3.Bucket.fromBucketName(scope, 'Data', 'my-data');
+      return new sfn.DistributedMap(scope, 'Fan', {
+        itemReader: new sfn.S3JsonItemReader({ bucket, key: 'items.json' }),
+        itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: 2 }),
+        resultWriter: new sfn.ResultWriter({ bucket, prefix: 'out' }),
+        toleratedFailureCount: 0,
+        maxConcurrency: 2,
+      }).itemProcessor(new sfn.Pass(scope, 'Item'));
+    });
+    validateAsl(definition);
+    const mockConfig = {
+      StateMachines: { SM: { TestCases: { T: { Fan: 'Items' } } } },
+      MockedResponses: { Items: { 0: { Return: { Body: '[{"id":1},{"id":2},{"id":3}]' } } } },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ mockConfig, testCase: 'T', stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.states.filter((s) => s.name === 'Item').map((s) => s.input)).toEqual([{ Items: [{ id: 1 }, { id: 2 }] }, { Items: [{ id: 3 }] }]);
+    expect(result.output).toEqual({
+      MapRunArn: expect.stringMatching(/:mapRun:SM\/Fan:/),
+      ResultWriterDetails: { Bucket: 'my-data', Key: expect.stringMatching(/^out\/[0-9a-f-]{36}\/manifest\.json$/) },
+    });
+  });
+});
