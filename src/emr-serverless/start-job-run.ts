@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
@@ -6,11 +6,12 @@ import { invalid } from '../private/errors';
 import { isDynamic, isLiteral } from '../private/expressions';
 import { managedRuleStatement, passRoleStatement } from '../private/iam';
 import { integrationResourceArn, validatePattern } from '../private/integration';
-import { nameShape, readablePrefix, scopedResourceName, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
+import { readablePrefix, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
 import { renderInStateMachineLanguage } from '../private/query-language';
 import { TASK_BASE_PROPS } from '../private/task-props';
 import { checkCount, checkDurationRange, checkHeartbeat, checkLength, checkPattern, checkProps } from '../private/validation';
 import { renderForQueryLanguage } from '../private/values';
+import { applicationArn, EMR_SERVERLESS_JOB_RULE, EMR_SERVERLESS_PRINCIPAL as SERVICE_PRINCIPAL } from './private/arns';
 
 /** Options of {@link JobDriver.sparkSubmit}. */
 export interface SparkSubmitJobDriverOptions {
@@ -287,9 +288,6 @@ const SUPPORTED_INTEGRATION_PATTERNS: readonly sfn.IntegrationPattern[] = [
   sfn.IntegrationPattern.REQUEST_RESPONSE,
   sfn.IntegrationPattern.RUN_JOB,
 ];
-const SERVICE_PRINCIPAL = 'emr-serverless.amazonaws.com';
-/** The EventBridge rule Step Functions manages for `startJobRun.sync` and `cancelJobRun.sync`. */
-export const EMR_SERVERLESS_JOB_RULE = 'StepFunctionsGetEventsForEMRServerlessJobRule';
 const APPLICATION_ID = /^[0-9a-z]+$/;
 const NOT_BLANK = /\S/;
 const MAX_NAME_LENGTH = 256;
@@ -432,16 +430,6 @@ export class EmrServerlessStartJobRun extends sfn.TaskStateBase implements iam.I
     statements.push(passRoleStatement([this.executionRole], SERVICE_PRINCIPAL));
     return statements;
   }
-}
-
-/** The ARN of an EMR Serverless application whose id may be literal, a token, JSONPath or JSONata. */
-export function applicationArn(scope: IConstruct, applicationId: string): string {
-  return Stack.of(scope).formatArn({
-    service: 'emr-serverless',
-    resource: '/applications',
-    resourceName: scopedResourceName(nameShape(applicationId), false),
-    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-  });
 }
 
 function checkRequiredString(scope: IConstruct, prop: string, value: unknown): void {
