@@ -5,13 +5,11 @@ import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isDynamic, isLiteral } from '../private/expressions';
 import { managedRuleStatement, passRoleStatement } from '../private/iam';
-import { integrationResourceArn, validatePattern } from '../private/integration';
 import { readablePrefix, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
-import { renderInStateMachineLanguage } from '../private/query-language';
 import { TASK_BASE_PROPS } from '../private/task-props';
 import { checkCount, checkDurationRange, checkHeartbeat, checkLength, checkPattern, checkProps } from '../private/validation';
-import { renderForQueryLanguage } from '../private/values';
 import { applicationArn, EMR_SERVERLESS_JOB_RULE, EMR_SERVERLESS_PRINCIPAL as SERVICE_PRINCIPAL } from './private/arns';
+import { EmrServerlessTaskBase } from './private/task-base';
 
 /** Options of {@link JobDriver.sparkSubmit}. */
 export interface SparkSubmitJobDriverOptions {
@@ -284,10 +282,6 @@ export interface EmrServerlessStartJobRunJsonataProps extends sfn.TaskStateJsona
 /** Properties of `EmrServerlessStartJobRun`. */
 export interface EmrServerlessStartJobRunProps extends sfn.TaskStateBaseProps, EmrServerlessStartJobRunOptions {}
 
-const SUPPORTED_INTEGRATION_PATTERNS: readonly sfn.IntegrationPattern[] = [
-  sfn.IntegrationPattern.REQUEST_RESPONSE,
-  sfn.IntegrationPattern.RUN_JOB,
-];
 const APPLICATION_ID = /^[0-9a-z]+$/;
 const NOT_BLANK = /\S/;
 const MAX_NAME_LENGTH = 256;
@@ -307,7 +301,7 @@ const S3_URI = /^s3:\/\/([^/]+)\/(.*)$/;
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
  */
-export class EmrServerlessStartJobRun extends sfn.TaskStateBase implements iam.IGrantable {
+export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements iam.IGrantable {
   /** A task that uses JSONPath. */
   public static jsonPath(scope: Construct, id: string, props: EmrServerlessStartJobRunJsonPathProps): EmrServerlessStartJobRun {
     return new EmrServerlessStartJobRun(scope, id, props);
@@ -324,19 +318,14 @@ export class EmrServerlessStartJobRun extends sfn.TaskStateBase implements iam.I
   /** The execution role: grant it what the job reads and writes. */
   public readonly grantPrincipal: iam.IPrincipal;
 
-  protected readonly taskMetrics?: sfn.TaskMetricsConfig;
-  protected readonly taskPolicies?: iam.PolicyStatement[];
-
-  private readonly integrationPattern: sfn.IntegrationPattern;
   private readonly props: EmrServerlessStartJobRunProps;
   private readonly request: Record<string, any>;
   private readonly namePrefix?: string;
 
   constructor(scope: Construct, id: string, props: EmrServerlessStartJobRunProps) {
-    super(scope, id, checkProps(scope, id, props, START_JOB_RUN_PROPS));
+    super(scope, id, checkProps(scope, id, props, START_JOB_RUN_PROPS), 'startJobRun', sfn.IntegrationPattern.RUN_JOB);
     checkHeartbeat(this, props);
     this.props = props;
-    this.integrationPattern = validatePattern(this, props.integrationPattern ?? sfn.IntegrationPattern.RUN_JOB, SUPPORTED_INTEGRATION_PATTERNS);
 
     checkLength(this, 'applicationId', props.applicationId, 1, 64);
     checkPattern(this, 'applicationId', props.applicationId, APPLICATION_ID, `lower-case letters and digits (${APPLICATION_ID.source})`);
@@ -383,33 +372,10 @@ export class EmrServerlessStartJobRun extends sfn.TaskStateBase implements iam.I
     this.taskPolicies = this.createPolicyStatements();
   }
 
-  /**
-   * Renders in the query language of the state machine the task ends up in, also inside a Parallel branch or a Map
-   * item processor (where aws-cdk-lib does not pass it down).
-   */
-  public toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
-    return renderInStateMachineLanguage({
-      state: this,
-      queryLanguage: this.queryLanguage,
-      fix: 'EmrServerlessStartJobRun.jsonPath(...) or EmrServerlessStartJobRun.jsonata(...)',
-      jsonPathOnlyProps: { resultSelector: this.resultSelector, resultPath: this.resultPath, inputPath: this.inputPath, outputPath: this.outputPath },
-      jsonataOnlyProps: { outputs: this.outputs, arguments: this.arguments },
-    }, topLevelQueryLanguage, (top) => super.toStateJson(top));
-  }
-
   /** @internal */
-  protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
-    const queryLanguage = this.queryLanguage ?? topLevelQueryLanguage ?? sfn.QueryLanguage.JSON_PATH;
-    const name = this.namePrefix !== undefined
-      ? uniqueRuntimeName(this.namePrefix, queryLanguage)
-      : this.props.jobRunName;
-    return {
-      Resource: integrationResourceArn('emr-serverless', 'startJobRun', this.integrationPattern),
-      ...this._renderParametersOrArguments(
-        renderForQueryLanguage(this, '', { ...this.request, Name: name }, queryLanguage),
-        queryLanguage,
-      ),
-    };
+  protected _request(queryLanguage: sfn.QueryLanguage): Record<string, any> {
+    const name = this.namePrefix !== undefined ? uniqueRuntimeName(this.namePrefix, queryLanguage) : this.props.jobRunName;
+    return { ...this.request, Name: name };
   }
 
   /**
@@ -421,7 +387,7 @@ export class EmrServerlessStartJobRun extends sfn.TaskStateBase implements iam.I
   private createPolicyStatements(): iam.PolicyStatement[] {
     const application = applicationArn(this, this.props.applicationId);
     const statements = [new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [application] })];
-    if (this.integrationPattern === sfn.IntegrationPattern.RUN_JOB) {
+    if (this._integrationPattern === sfn.IntegrationPattern.RUN_JOB) {
       statements.push(
         new iam.PolicyStatement({ actions: ['emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'], resources: [`${application}/jobruns/*`] }),
         managedRuleStatement(this, EMR_SERVERLESS_JOB_RULE),
