@@ -1,1 +1,2 @@
 export * from './start-job-run';
+export * from './cancel-job-run';

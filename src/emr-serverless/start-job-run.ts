@@ -8,7 +8,7 @@ import { managedRuleStatement, passRoleStatement } from '../private/iam';
 import { readablePrefix, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
 import { TASK_BASE_PROPS } from '../private/task-props';
 import { checkCount, checkDurationRange, checkHeartbeat, checkLength, checkPattern, checkProps } from '../private/validation';
-import { applicationArn, EMR_SERVERLESS_JOB_RULE, EMR_SERVERLESS_PRINCIPAL as SERVICE_PRINCIPAL } from './private/arns';
+import { applicationArn, EMR_SERVERLESS_ID, EMR_SERVERLESS_JOB_RULE, EMR_SERVERLESS_PRINCIPAL as SERVICE_PRINCIPAL } from './private/arns';
 import { EmrServerlessTaskBase } from './private/task-base';
 
 /** Options of {@link JobDriver.sparkSubmit}. */
@@ -282,7 +282,6 @@ export interface EmrServerlessStartJobRunJsonataProps extends sfn.TaskStateJsona
 /** Properties of `EmrServerlessStartJobRun`. */
 export interface EmrServerlessStartJobRunProps extends sfn.TaskStateBaseProps, EmrServerlessStartJobRunOptions {}
 
-const APPLICATION_ID = /^[0-9a-z]+$/;
 const NOT_BLANK = /\S/;
 const MAX_NAME_LENGTH = 256;
 const S3_URI = /^s3:\/\/([^/]+)\/(.*)$/;
@@ -328,7 +327,7 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
     this.props = props;
 
     checkLength(this, 'applicationId', props.applicationId, 1, 64);
-    checkPattern(this, 'applicationId', props.applicationId, APPLICATION_ID, `lower-case letters and digits (${APPLICATION_ID.source})`);
+    checkPattern(this, 'applicationId', props.applicationId, EMR_SERVERLESS_ID, `lower-case letters and digits (${EMR_SERVERLESS_ID.source})`);
     checkLength(this, 'jobRunName', props.jobRunName, 1, MAX_NAME_LENGTH);
     checkPattern(this, 'jobRunName', props.jobRunName, NOT_BLANK, 'not blank');
     if (props.executionTimeout) {

@@ -17,3 +17,11 @@ export function applicationArn(scope: IConstruct, applicationId: string): string
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
 }
+
+/** Application and job run ids: 1 to 64 lower-case letters and digits. */
+export const EMR_SERVERLESS_ID = /^[0-9a-z]+$/;
+
+/** The ARN of a job run of `application` whose id may be literal, a token, JSONPath or JSONata. */
+export function jobRunArn(_scope: IConstruct, application: string, jobRunId: string): string {
+  return `${application}/jobruns/${scopedResourceName(nameShape(jobRunId), false)}`;
+}
