@@ -32,9 +32,9 @@ export interface EmrServerlessCancelJobRunJsonataProps extends sfn.TaskStateJson
 export interface EmrServerlessCancelJobRunProps extends sfn.TaskStateBaseProps, EmrServerlessCancelJobRunOptions {}
 
 /**
- * Cancels an EMR Serverless job run from Step Functions (`cancelJobRun`): by default the state ends as soon as the
- * cancellation is requested (`REQUEST_RESPONSE`, returning `{ ApplicationId, JobRunId }`); with `RUN_JOB`
- * (`cancelJobRun.sync`) it waits until the job run is cancelled.
+ * Cancels an EMR Serverless job run from Step Functions (`cancelJobRun`): with `REQUEST_RESPONSE` the state ends as soon as the
+ * cancellation is requested (returning `{ ApplicationId, JobRunId }`); by default (`RUN_JOB`,
+ * `cancelJobRun.sync`) it waits until the job run is `CANCELLED`.
  *
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_CancelJobRun.html
@@ -53,7 +53,7 @@ export class EmrServerlessCancelJobRun extends EmrServerlessTaskBase {
   private readonly props: EmrServerlessCancelJobRunProps;
 
   constructor(scope: Construct, id: string, props: EmrServerlessCancelJobRunProps) {
-    super(scope, id, checkProps(scope, id, props, CANCEL_JOB_RUN_PROPS), 'cancelJobRun', sfn.IntegrationPattern.REQUEST_RESPONSE);
+    super(scope, id, checkProps(scope, id, props, CANCEL_JOB_RUN_PROPS), 'cancelJobRun', sfn.IntegrationPattern.RUN_JOB);
     checkHeartbeat(this, props);
     this.props = props;
     for (const prop of ['applicationId', 'jobRunId'] as const) {

@@ -14,10 +14,12 @@ function render(make: (scope: Stack) => EmrServerlessCancelJobRun, opts: { query
 }
 
 describe('exact ASL', () => {
-  test('REQUEST_RESPONSE (the default), JSONPath, run-time ids', () => {
+  test('REQUEST_RESPONSE, JSONPath, run-time ids', () => {
     // GIVEN / WHEN
     const { state } = render((scope) => EmrServerlessCancelJobRun.jsonPath(scope, 'Cancel', {
-      applicationId: sfn.JsonPath.stringAt('$.run.ApplicationId'), jobRunId: sfn.JsonPath.stringAt('$.run.JobRunId'),
+      applicationId: sfn.JsonPath.stringAt('$.run.ApplicationId'),
+      jobRunId: sfn.JsonPath.stringAt('$.run.JobRunId'),
+      integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
     }));
     // THEN
     expect(state).toEqual({
@@ -28,9 +30,9 @@ describe('exact ASL', () => {
     });
   });
 
-  test('RUN_JOB (.sync), JSONata', () => {
+  test('RUN_JOB (.sync, the default), JSONata', () => {
     const { state } = render((scope) => EmrServerlessCancelJobRun.jsonata(scope, 'Cancel', {
-      applicationId: '00f1app', jobRunId: '{% $states.input.run.JobRunId %}', integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      applicationId: '00f1app', jobRunId: '{% $states.input.run.JobRunId %}',
     }));
     expect(state).toEqual({
       Type: 'Task',
@@ -49,7 +51,7 @@ describe('exact ASL', () => {
 
 describe('IAM, as the developer guide shows for CancelJobRun', () => {
   test('.sync, literal ids: CancelJobRun and GetJobRun on the job run, the managed rule', async () => {
-    const { stack } = render((scope) => EmrServerlessCancelJobRun.jsonPath(scope, 'Cancel', { ...PROPS, integrationPattern: sfn.IntegrationPattern.RUN_JOB }));
+    const { stack } = render((scope) => EmrServerlessCancelJobRun.jsonPath(scope, 'Cancel', PROPS));
     const statements = renderIntrinsics(statementsForRole(stack));
     expect(statements).toEqual([
       expect.objectContaining({ Action: ['emr-serverless:CancelJobRun', 'emr-serverless:GetJobRun'], Resource: `${APP_ARN}/00f1app/jobruns/00f1run` }),
@@ -64,7 +66,7 @@ describe('IAM, as the developer guide shows for CancelJobRun', () => {
     [sfn.QueryLanguage.JSONATA, () => '{% $states.input.a %}', () => "{% '00f1' & $states.input.r %}", '*/jobruns/00f1*'],
     [sfn.QueryLanguage.JSONATA, () => '00f1app', () => '{% $states.input.r %}', '00f1app/jobruns/*'],
   ])('%s run-time ids: REQUEST_RESPONSE CancelJobRun only, narrowest prefix, no expression in an ARN', (language, app, run, scoped) => {
-    const { stack } = render((scope) => new EmrServerlessCancelJobRun(scope, 'Cancel', { applicationId: app(), jobRunId: run(), queryLanguage: language }));
+    const { stack } = render((scope) => new EmrServerlessCancelJobRun(scope, 'Cancel', { applicationId: app(), jobRunId: run(), queryLanguage: language, integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE }));
     expectNoExpressionInIamArns(stack);
     expect(renderIntrinsics(statementsForRole(stack))).toEqual([
       expect.objectContaining({ Action: ['emr-serverless:CancelJobRun'], Resource: `${APP_ARN}/${scoped}` }),
@@ -90,7 +92,6 @@ describe.each(MATRIX)('executed offline: %s, %s', (language, placement) => {
     const task = new EmrServerlessCancelJobRun(scope, 'Cancel', {
       applicationId: language === 'JSONata' ? '{% $states.input.app %}' : sfn.JsonPath.stringAt('$.app'),
       jobRunId: language === 'JSONata' ? '{% $states.input.run %}' : sfn.JsonPath.stringAt('$.run'),
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
     });
     task.addRetry({ errors: ['EMRServerless.ThrottlingException'], maxAttempts: 2 });
     return task;

@@ -25,3 +25,6 @@ export const EMR_SERVERLESS_ID = /^[0-9a-z]+$/;
 export function jobRunArn(_scope: IConstruct, application: string, jobRunId: string): string {
   return `${application}/jobruns/${scopedResourceName(nameShape(jobRunId), false)}`;
 }
+
+/** The EventBridge rule Step Functions manages for the application APIs' `.sync`. */
+export const EMR_SERVERLESS_APPLICATION_RULE = 'StepFunctionsGetEventsForEMRServerlessApplicationRule';
