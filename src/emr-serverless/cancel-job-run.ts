@@ -60,7 +60,7 @@ export class EmrServerlessCancelJobRun extends EmrServerlessTaskBase {
       checkLength(this, prop, props[prop], 1, 64);
       checkPattern(this, prop, props[prop], EMR_SERVERLESS_ID, `lower-case letters and digits (${EMR_SERVERLESS_ID.source})`);
     }
-    this.taskPolicies = this.createPolicyStatements();
+    this._setPolicies(this.createPolicyStatements());
   }
 
   /** @internal */

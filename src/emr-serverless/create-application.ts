@@ -160,11 +160,13 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
       ReleaseLabel: props.releaseLabel,
       Type: props.applicationType,
       ...(props.architecture !== undefined ? { Architecture: props.architecture } : {}),
-      ...(capacity ? { MaximumCapacity: { Cpu: capacity.cpu, Memory: capacity.memory, ...(capacity.disk !== undefined ? { Disk: capacity.disk } : {}) } } : {}),
+      ...(capacity
+        ? { MaximumCapacity: { Cpu: capacity.cpu, Memory: capacity.memory, ...(capacity.disk !== undefined ? { Disk: capacity.disk } : {}) } }
+        : {}),
       ...(props.autoStopIdleTimeout ? { AutoStopConfiguration: { Enabled: true, IdleTimeoutMinutes: props.autoStopIdleTimeout.toMinutes() } } : {}),
       ...(props.tags && Object.keys(props.tags).length > 0 ? { Tags: props.tags } : {}),
     };
-    this.taskPolicies = this.createPolicyStatements();
+    this._setPolicies(this.createPolicyStatements());
   }
 
   /** @internal */

@@ -368,7 +368,7 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
       ...(props.executionTimeout ? { ExecutionTimeoutMinutes: props.executionTimeout.toMinutes() } : {}),
       ...(props.tags && Object.keys(props.tags).length > 0 ? { Tags: props.tags } : {}),
     };
-    this.taskPolicies = this.createPolicyStatements();
+    this._setPolicies(this.createPolicyStatements());
   }
 
   /** @internal */

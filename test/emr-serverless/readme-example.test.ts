@@ -4,7 +4,10 @@
  */
 import { App, Duration, Stack, aws_stepfunctions as sfn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EmrServerlessStartJobRun, JobDriver, testing } from '../../src';
+import {
+  EmrServerlessApplicationType, EmrServerlessCreateApplication, EmrServerlessDeleteApplication,
+  EmrServerlessStartApplication, EmrServerlessStartJobRun, EmrServerlessStopApplication, JobDriver, testing,
+} from '../../src';
 import { TEST_ENV, expectValidAsl, renderStateMachine } from '../support';
 
 // --- README: EMR Serverless, a Spark job run per day in a Map with a Catch -----------------------------------
@@ -62,5 +65,55 @@ test('README EMR Serverless example: synthesizes, valid ASL, runs offline (one d
   expect(result.output).toEqual([
     { day: '2026-01-01', state: 'SUCCESS' },
     { day: '2026-01-02', failure: 'Job failed, please check complete logs in configured logging destination.' },
+  ]);
+});
+
+test('README EMR Serverless application tasks: an application per execution, created, started, used, stopped, deleted (run offline)', async () => {
+  // GIVEN
+  const stack = new Stack(new App(), 'Emr', { env: TEST_ENV });
+  // --- README: the other five ---------------------------------------------------------------------------------
+  // An application for this execution only: create, start, run, stop, delete (each .sync)
+  const appId = '{% $app.ApplicationId %}';
+  const create = EmrServerlessCreateApplication.jsonata(stack, 'CreateApp', {
+    releaseLabel: 'emr-7.5.0',
+    applicationType: EmrServerlessApplicationType.SPARK,
+    assign: { app: '{% $states.result %}' },
+  });
+  const start = EmrServerlessStartApplication.jsonata(stack, 'StartApp', { applicationId: appId });
+  const run = EmrServerlessStartJobRun.jsonata(stack, 'Run', {
+    applicationId: appId,
+    jobDriver: JobDriver.sparkSubmit({ entryPoint: 's3://my-spark-code/jobs/etl.py' }),
+  });
+  const stop = EmrServerlessStopApplication.jsonata(stack, 'StopApp', { applicationId: appId });
+  const remove = EmrServerlessDeleteApplication.jsonata(stack, 'DeleteApp', { applicationId: appId });
+
+  new sfn.StateMachine(stack, 'Ephemeral', {
+    definitionBody: sfn.DefinitionBody.fromChainable(create.next(start).next(run).next(stop).next(remove)),
+    queryLanguage: sfn.QueryLanguage.JSONATA,
+  });
+  // -------------------------------------------------------------------------------------------------------------
+  const definition = renderStateMachine(stack);
+  expectValidAsl(definition);
+  const calls: string[] = [];
+  // WHEN
+  const result = await testing.Workflow.fromDefinition(definition).execute({
+    input: {},
+    taskHandler: {
+      handle: ({ stateName, resource, request }) => {
+        calls.push(`${stateName} ${resource.split(':').pop()} ${request.ApplicationId ?? request.ReleaseLabel}`);
+        if (stateName === 'CreateApp') return { result: { ApplicationId: '00f1new', Name: 'n', Arn: 'arn' } };
+        if (stateName === 'Run') return { result: { JobRun: { ApplicationId: request.ApplicationId, State: 'SUCCESS' } } };
+        return { result: { ApplicationId: request.ApplicationId } };
+      },
+    },
+  });
+  // THEN
+  expect(result.status).toBe('SUCCEEDED');
+  expect(calls).toEqual([
+    'CreateApp createApplication.sync emr-7.5.0',
+    'StartApp startApplication.sync 00f1new',
+    'Run startJobRun.sync 00f1new',
+    'StopApp stopApplication.sync 00f1new',
+    'DeleteApp deleteApplication.sync 00f1new',
   ]);
 });

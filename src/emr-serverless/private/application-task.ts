@@ -54,8 +54,10 @@ export abstract class EmrServerlessApplicationTask extends EmrServerlessTaskBase
     this.applicationId = props.applicationId;
     const sync = this._integrationPattern === sfn.IntegrationPattern.RUN_JOB;
     const application = applicationArn(this, props.applicationId);
-    this.taskPolicies = [new iam.PolicyStatement({ actions: [api.action, ...(sync ? api.syncActions : [])], resources: [application] })];
-    if (sync) this.taskPolicies.push(managedRuleStatement(this, EMR_SERVERLESS_APPLICATION_RULE));
+    this._setPolicies([
+      new iam.PolicyStatement({ actions: [api.action, ...(sync ? api.syncActions : [])], resources: [application] }),
+      ...(sync ? [managedRuleStatement(this, EMR_SERVERLESS_APPLICATION_RULE)] : []),
+    ]);
   }
 
   /** @internal */

@@ -22,7 +22,8 @@ const SUPPORTED_INTEGRATION_PATTERNS: readonly sfn.IntegrationPattern[] = [
  */
 export abstract class EmrServerlessTaskBase extends sfn.TaskStateBase {
   protected readonly taskMetrics?: sfn.TaskMetricsConfig;
-  protected taskPolicies?: iam.PolicyStatement[];
+  /** Filled once by the task's constructor (`_setPolicies`); read by `TaskStateBase` when the state is bound to a graph. */
+  protected readonly taskPolicies?: iam.PolicyStatement[] = [];
 
   /** @internal */
   protected readonly _integrationPattern: sfn.IntegrationPattern;
@@ -32,6 +33,15 @@ export abstract class EmrServerlessTaskBase extends sfn.TaskStateBase {
     super(scope, id, props);
     this.api = api;
     this._integrationPattern = validatePattern(this, props.integrationPattern ?? defaultPattern, SUPPORTED_INTEGRATION_PATTERNS);
+  }
+
+  /**
+   * Sets the state machine statements the task needs (call once, from the constructor).
+   *
+   * @internal
+   */
+  protected _setPolicies(statements: iam.PolicyStatement[]): void {
+    this.taskPolicies!.push(...statements);
   }
 
   /**
