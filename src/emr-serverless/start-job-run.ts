@@ -5,9 +5,10 @@ import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../private/errors';
 import { isDynamic, isLiteral } from '../private/expressions';
 import { managedRuleStatement, passRoleStatement } from '../private/iam';
-import { readablePrefix, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
+import { escapeIamName, readablePrefix, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
 import { TASK_BASE_PROPS } from '../private/task-props';
 import { checkCount, checkDurationRange, checkHeartbeat, checkLength, checkPattern, checkProps } from '../private/validation';
+import { containsExpression, containsJsonPath } from '../private/values';
 import { applicationArn, EMR_SERVERLESS_ID, EMR_SERVERLESS_JOB_RULE, EMR_SERVERLESS_PRINCIPAL as SERVICE_PRINCIPAL } from './private/arns';
 import { EmrServerlessTaskBase } from './private/task-base';
 
@@ -401,8 +402,9 @@ function checkRequiredString(scope: IConstruct, prop: string, value: unknown): v
   if (typeof value !== 'string') invalid(scope, prop, 'a string (required)', value);
 }
 
+/** An `s3://` URI known at synth or deploy time (a bucket token is fine; JSONPath and JSONata are not). */
 function isLiteralS3Uri(value: string | undefined): value is string {
-  return isLiteral(value) && !Token.isUnresolved(value) && S3_URI.test(value);
+  return typeof value === 'string' && !containsExpression(value) && !containsJsonPath(value) && S3_URI.test(value);
 }
 
 function checkS3UriIfLiteral(scope: IConstruct, prop: string, value: string | undefined): void {
@@ -410,11 +412,10 @@ function checkS3UriIfLiteral(scope: IConstruct, prop: string, value: string | un
   if (!S3_URI.test(value)) invalid(scope, prop, 'an s3:// URI (s3://bucket/key)', value);
 }
 
-/** `arn:<partition>:s3:::<bucket>/<key>` of a literal `s3://bucket/key` (IAM's special characters escaped). */
+/** `arn:<partition>:s3:::<bucket>/<key>` of an `s3://bucket/key` (IAM's special characters escaped, tokens kept). */
 function s3ObjectArn(uri: string): string {
   const [, bucket, key] = S3_URI.exec(uri)!;
-  const escape = (s: string) => s.replace(/[*?$]/g, (c) => `\${${c}}`);
-  return `arn:${Aws.PARTITION}:s3:::${escape(bucket)}/${escape(key)}`;
+  return `arn:${Aws.PARTITION}:s3:::${escapeIamName(bucket)}/${escapeIamName(key)}`;
 }
 
 function checkTagMap(scope: IConstruct, tags: { [key: string]: string } | undefined): void {

@@ -204,6 +204,27 @@ describe('IAM', () => {
     Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 1); // the state machine's only
   });
 
+  test('a bucket known at deploy time: the default role reads the entry point and writes the logs there', () => {
+    const { stack, task } = render((scope) => {
+      const bucket = new CfnParameter(scope, 'Bucket').valueAsString;
+      return EmrServerlessStartJobRun.jsonPath(scope, 'Etl', sparkProps({
+        jobDriver: JobDriver.sparkSubmit({ entryPoint: `s3://${bucket}/jobs/etl.py` }),
+        configurationOverrides: { monitoring: { s3LogUri: `s3://${bucket}/logs` } },
+      }));
+    });
+    expect(renderIntrinsics(statementsForRole(stack, task.executionRole))).toEqual([
+      expect.objectContaining({ Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::${Bucket}/jobs/etl.py' }),
+      expect.objectContaining({ Action: ['s3:PutObject'], Resource: 'arn:aws:s3:::${Bucket}/logs/*' }),
+    ]);
+  });
+
+  test('an entry point with IAM special characters is escaped', () => {
+    const { stack, task } = render((scope) => EmrServerlessStartJobRun.jsonPath(scope, 'Etl', sparkProps({ jobDriver: JobDriver.sparkSubmit({ entryPoint: 's3://b/jobs/what?*.py' }) })));
+    expect(renderIntrinsics(statementsForRole(stack, task.executionRole))).toEqual([
+      expect.objectContaining({ Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/jobs/what${?}${*}.py' }),
+    ]);
+  });
+
   test('a run-time entry point grants the default role nothing to read', () => {
     const { stack, task } = render((scope) => EmrServerlessStartJobRun.jsonPath(scope, 'Etl', sparkProps({ jobDriver: JobDriver.sparkSubmit({ entryPoint: sfn.JsonPath.stringAt('$.script') }) })));
     expect(renderIntrinsics(statementsForRole(stack, task.executionRole))).toEqual([]);
