@@ -66,12 +66,12 @@ export interface HiveJobDriverOptions {
 export class JobDriver {
   /** A Spark application run with `spark-submit`. */
   public static sparkSubmit(options: SparkSubmitJobDriverOptions): JobDriver {
-    return new JobDriver('SparkSubmit', options);
+    return new JobDriver('SparkSubmit', options ?? {} as SparkSubmitJobDriverOptions);
   }
 
   /** A Hive query. */
   public static hive(options: HiveJobDriverOptions): JobDriver {
-    return new JobDriver('Hive', options);
+    return new JobDriver('Hive', options ?? {} as HiveJobDriverOptions);
   }
 
   private constructor(
@@ -93,8 +93,12 @@ export class JobDriver {
       checkS3UriIfLiteral(scope, 'jobDriver.entryPoint', o.entryPoint);
       if (o.entryPointArguments !== undefined && !Token.isUnresolved(o.entryPointArguments)) {
         if (!Array.isArray(o.entryPointArguments)) invalid(scope, 'jobDriver.entryPointArguments', 'a list of strings', o.entryPointArguments);
-        o.entryPointArguments.forEach((a, i) => checkLength(scope, `jobDriver.entryPointArguments[${i}]`, a, 1, 10280));
+        o.entryPointArguments.forEach((a, i) => {
+          checkOptionalString(scope, `jobDriver.entryPointArguments[${i}]`, a);
+          checkLength(scope, `jobDriver.entryPointArguments[${i}]`, a, 1, 10280);
+        });
       }
+      checkOptionalString(scope, 'jobDriver.sparkSubmitParameters', o.sparkSubmitParameters);
       checkLength(scope, 'jobDriver.sparkSubmitParameters', o.sparkSubmitParameters, 1, 102400);
       return {
         request: {
@@ -111,6 +115,8 @@ export class JobDriver {
     checkRequiredString(scope, 'jobDriver.query', o.query);
     checkLength(scope, 'jobDriver.query', o.query, 1, 10280);
     checkPattern(scope, 'jobDriver.query', o.query, NOT_BLANK, 'not blank');
+    checkOptionalString(scope, 'jobDriver.initQueryFile', o.initQueryFile);
+    checkOptionalString(scope, 'jobDriver.parameters', o.parameters);
     checkLength(scope, 'jobDriver.initQueryFile', o.initQueryFile, 1, 256);
     checkPattern(scope, 'jobDriver.initQueryFile', o.initQueryFile, NOT_BLANK, 'not blank');
     checkS3UriIfLiteral(scope, 'jobDriver.initQueryFile', o.initQueryFile);
@@ -402,6 +408,10 @@ function checkRequiredString(scope: IConstruct, prop: string, value: unknown): v
   if (typeof value !== 'string') invalid(scope, prop, 'a string (required)', value);
 }
 
+function checkOptionalString(scope: IConstruct, prop: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'string') invalid(scope, prop, 'a string', value);
+}
+
 /** An `s3://` URI known at synth or deploy time (a bucket token is fine; JSONPath and JSONata are not). */
 function isLiteralS3Uri(value: string | undefined): value is string {
   return typeof value === 'string' && !containsExpression(value) && !containsJsonPath(value) && S3_URI.test(value);
@@ -495,6 +505,12 @@ const START_JOB_RUN_PROPS: Record<string, string> = {
   'configurationOverrides.monitoring': 'object?',
   'configurationOverrides.monitoring.s3LogUri': 'string?',
   'configurationOverrides.monitoring.cloudWatchLogs': 'object?',
+  'configurationOverrides.monitoring.cloudWatchLogs.logGroupName': 'string?',
+  'configurationOverrides.monitoring.cloudWatchLogs.logStreamNamePrefix': 'string?',
+  'configurationOverrides.applicationConfiguration': 'instance[]?',
+  'configurationOverrides.applicationConfiguration[].classification': 'string',
+  'configurationOverrides.applicationConfiguration[].properties': '{string}?',
+  'configurationOverrides.applicationConfiguration[].configurations': 'instance[]?',
   'configurationOverrides.monitoring.managedPersistence': 'boolean?',
   'jobRunName': 'string?',
   'executionTimeout': 'duration?',
