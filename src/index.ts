@@ -2,6 +2,7 @@ export * from './polling';
 export * from './batch';
 export * from './bedrock';
 export * from './ecs';
+export * from './emr-serverless';
 export * from './glue';
 export * from './sagemaker';
 export { ExecutionStopped } from './private/abort/cancel-on-stop';

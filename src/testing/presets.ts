@@ -13,6 +13,7 @@ import type { IConstruct } from 'constructs';
 import type { BatchPollerJob } from '../batch';
 import type { BedrockBatchInferencePollerJob } from '../bedrock';
 import type { EcsCallbackTask } from '../ecs';
+import type { EmrServerlessStartJobRun } from '../emr-serverless';
 import type { GlueCrawlerPollerJob, GlueWorkflowPollerJob } from '../glue';
 import type { JobPoller } from '../polling';
 import { jobPollerFacts } from '../polling/private/facts';
@@ -123,6 +124,43 @@ export class MockPresets {
   /** A `SageMakerCreateProcessingJob`: its DescribeProcessingJob response (`.sync`) or CreateProcessingJob's. */
   public static sageMakerProcessingJob(task: SageMakerCreateProcessingJob, options: MockPresetOptions = {}): MockPreset {
     return sageMakerJob(task, options, { noun: 'ProcessingJob', arnResource: 'processing-job' });
+  }
+
+  /**
+   * An `EmrServerlessStartJobRun`: `.sync` returns the ended job run (GetJobRun, `{ JobRun: { …, State: 'SUCCESS' } }`);
+   * a job run that ends `FAILED` (`STOPPED`: `CANCELLED`) fails the state with `States.TaskFailed`, the job run as
+   * its cause. Request-response returns StartJobRun's `{ ApplicationId, JobRunId, Arn }`.
+   */
+  public static emrServerlessStartJobRun(task: EmrServerlessStartJobRun, options: MockPresetOptions = {}): MockPreset {
+    const sync = ((task as any)._integrationPattern ?? sfn.IntegrationPattern.RUN_JOB) === sfn.IntegrationPattern.RUN_JOB;
+    const outcome = outcomeOf(task, options, sync
+      ? [MockOutcome.SUCCEEDED, MockOutcome.FAILED, MockOutcome.TIMED_OUT, MockOutcome.STOPPED]
+      : [MockOutcome.SUCCEEDED, MockOutcome.FAILED, MockOutcome.TIMED_OUT]);
+    const state = task.stateId;
+    const applicationId = literal((task as any).props?.applicationId, 'mockapplication');
+    const jobRunId = 'mockjobrun0001';
+    const ids = { ApplicationId: applicationId, JobRunId: jobRunId, Arn: arn(task, 'emr-serverless', `/applications/${applicationId}/jobruns/${jobRunId}`) };
+    const cause = options.cause ?? DEFAULT_CAUSE;
+    const preset = new PresetBuilder();
+    switch (outcome) {
+      case MockOutcome.SUCCEEDED:
+        preset.mock(state, sync ? 'SUCCESS' : 'started', { 0: { Return: merge(sync ? { JobRun: { ...ids, State: 'SUCCESS' } } : ids, options.response) } });
+        return preset.done();
+      case MockOutcome.FAILED:
+      case MockOutcome.STOPPED: {
+        if (!sync) {
+          preset.mock(state, 'start failed', { 0: { Throw: { Error: 'EMRServerless.ValidationException', Cause: cause } } });
+          return preset.done('EMRServerless.ValidationException', cause);
+        }
+        const jobRun = JSON.stringify(outcome === MockOutcome.FAILED
+          ? { ...ids, State: 'FAILED', StateDetails: cause }
+          : { ...ids, State: 'CANCELLED', StateDetails: 'Job run cancelled' });
+        preset.mock(state, outcome === MockOutcome.FAILED ? 'FAILED' : 'CANCELLED', { 0: { Throw: { Error: 'States.TaskFailed', Cause: jobRun } } });
+        return preset.done('States.TaskFailed', jobRun);
+      }
+      default:
+        return timedOutTask(preset, state);
+    }
   }
 
   /** A `SageMakerCreateHyperParameterTuningJob`: its DescribeHyperParameterTuningJob response (`.sync`) or the Create response. */
