@@ -132,7 +132,7 @@ export class MockPresets {
    * its cause. Request-response returns StartJobRun's `{ ApplicationId, JobRunId, Arn }`.
    */
   public static emrServerlessStartJobRun(task: EmrServerlessStartJobRun, options: MockPresetOptions = {}): MockPreset {
-    const sync = ((task as any)._integrationPattern ?? sfn.IntegrationPattern.RUN_JOB) === sfn.IntegrationPattern.RUN_JOB;
+    const sync = ((task as any)._integrationPattern ?? sfnLib().IntegrationPattern.RUN_JOB) === sfnLib().IntegrationPattern.RUN_JOB;
     const outcome = outcomeOf(task, options, sync
       ? [MockOutcome.SUCCEEDED, MockOutcome.FAILED, MockOutcome.TIMED_OUT, MockOutcome.STOPPED]
       : [MockOutcome.SUCCEEDED, MockOutcome.FAILED, MockOutcome.TIMED_OUT]);
