@@ -15,7 +15,6 @@ from cdk_sfn_jobs import (
     EmrServerlessStartJobRun,
     EmrServerlessStopApplication,
     JobDriver,
-    SparkSubmitJobDriverOptions,
 )
 
 stack = Stack(App(), "Emr")
@@ -34,9 +33,7 @@ run = EmrServerlessStartJobRun.jsonata(
     stack,
     "Run",
     application_id=app_id,
-    job_driver=JobDriver.spark_submit(
-        SparkSubmitJobDriverOptions(entry_point="s3://my-spark-code/jobs/etl.py")
-    ),
+    job_driver=JobDriver.spark_submit(entry_point="s3://my-spark-code/jobs/etl.py"),
 )
 stop = EmrServerlessStopApplication.jsonata(stack, "StopApp", application_id=app_id)
 remove = EmrServerlessDeleteApplication.jsonata(stack, "DeleteApp", application_id=app_id)

@@ -13,7 +13,6 @@ from cdk_sfn_jobs import (
     EmrServerlessMonitoring,
     EmrServerlessStartJobRun,
     JobDriver,
-    SparkSubmitJobDriverOptions,
 )
 
 
@@ -28,11 +27,9 @@ class SparkStack(Stack):
             "DailyEtl",
             application_id="00f1abcdef123456",
             job_driver=JobDriver.spark_submit(
-                SparkSubmitJobDriverOptions(
-                    entry_point="s3://my-spark-code/jobs/etl.py",
-                    entry_point_arguments=["--day", "{% $states.input.day %}"],
-                    spark_submit_parameters="--conf spark.executor.cores=2 --conf spark.executor.memory=4g",
-                )
+                entry_point="s3://my-spark-code/jobs/etl.py",
+                entry_point_arguments=["--day", "{% $states.input.day %}"],
+                spark_submit_parameters="--conf spark.executor.cores=2 --conf spark.executor.memory=4g",
             ),
             configuration_overrides=EmrServerlessConfigurationOverrides(
                 monitoring=EmrServerlessMonitoring(s3_log_uri="s3://my-spark-logs/etl/")
