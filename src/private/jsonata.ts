@@ -44,14 +44,21 @@ type JsonataModule = typeof import('jsonata');
 let jsonataModule: JsonataModule | undefined;
 
 /**
- * The syntax error of a JSONata expression body, or undefined when it parses. The parser is the `jsonata` package
- * this library ships (bundled), loaded on first use.
+ * Parses a JSONata expression body with the `jsonata` package this library ships (bundled), loaded on first use so
+ * that importing the constructs never loads it. Returns the parser's syntax tree; throws the parser's error (with
+ * its `position`) on a syntax error. The one parser of the constructs: prop checks, IAM name prefixes and the
+ * pollers' `$states.result` rewriting all read expressions through it.
  */
-export function jsonataSyntaxError(body: string): string | undefined {
+export function parseJsonata(body: string): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   jsonataModule ??= require('jsonata') as JsonataModule;
+  return jsonataModule(body).ast();
+}
+
+/** The syntax error of a JSONata expression body, or undefined when it parses. */
+export function jsonataSyntaxError(body: string): string | undefined {
   try {
-    jsonataModule(body);
+    parseJsonata(body);
     return undefined;
   } catch (e) {
     const err = e as { message?: string; position?: number };

@@ -2,7 +2,7 @@ import { ArnFormat, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { isJsonata } from './expressions';
-import { jsonataBody } from './jsonata';
+import { jsonataBody, parseJsonata } from './jsonata';
 
 /**
  * One place decides how a resource name turns into the IAM resource that scopes it (DESIGN.md §3):
@@ -79,7 +79,7 @@ function intrinsicPrefix(path: string): string {
 function jsonataShape(expression: string): NameShape {
   let ast: JsonataNode;
   try {
-    ast = jsonataParser()(jsonataBody(expression)).ast() as unknown as JsonataNode;
+    ast = parseJsonata(jsonataBody(expression)) as JsonataNode;
   } catch {
     return { prefix: '' };
   }
@@ -138,15 +138,6 @@ function intrinsics(): Intrinsics {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   intrinsicsModule ??= require('../testing/private/jsonpath/intrinsics') as Intrinsics;
   return intrinsicsModule;
-}
-
-type Jsonata = typeof import('jsonata');
-let jsonataModule: Jsonata | undefined;
-/** jsonata is loaded on first use, so importing the constructs never loads it. */
-function jsonataParser(): Jsonata {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  jsonataModule ??= require('jsonata') as Jsonata;
-  return jsonataModule;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid, isJsonata, jsonataBody } from '../../private';
+import { invalid, isJsonata, jsonataBody, parseJsonata } from '../../private';
 
 /**
  * A poller's `outputs` and `assign`, as on a JSONata task: `$states.result` is the poller's result. They are rendered
@@ -30,10 +30,7 @@ interface Node {
 function rewriteExpression(scope: IConstruct, prop: string, body: string, resultExpression: string): string {
   let ast: Node;
   try {
-    // Loaded on first use (as the offline executor does), so importing the constructs never loads the parser.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const parse = require('jsonata') as typeof import('jsonata');
-    ast = parse(body).ast() as Node;
+    ast = parseJsonata(body) as Node;
   } catch (e) {
     return invalid(scope, prop, `a valid JSONata expression (${(e as { message?: string }).message ?? e})`, body);
   }
