@@ -3,9 +3,8 @@ import type { Execution } from '../engine';
 import { ERRORS, StatesError } from '../errors';
 import { evaluateExpression, evaluateTemplate, isExpression } from '../jsonata';
 import type { Fiber } from '../scheduler';
-import type { TaskOutcomeData } from '../types';
 import { GivenError, Scope, join, StateRun, StepResult } from './common';
-import { checkOutcome } from './task';
+import { answerCall } from './task';
 
 /**
  * Map in Distributed mode (`ItemProcessor.ProcessorConfig.Mode: DISTRIBUTED`), as the developer guide describes it
@@ -234,28 +233,9 @@ async function batch(ex: Execution, run: StateRun, selected: any[], effective: a
 /** One call of the reader's S3 API, answered by the mock config (the Map state's name) or the task handler. */
 async function call(ex: Execution, run: StateRun, resource: string, request: any): Promise<any> {
   const { name, frame } = run;
-  const invocation = ex.invocations.get(name) ?? 0;
-  ex.invocations.set(name, invocation + 1);
-  let outcome: TaskOutcomeData;
-  if (ex.mocks?.has(name)) {
-    outcome = ex.mocks.answer(name, invocation);
-  } else if (ex.options.taskHandler) {
-    const answer = await ex.options.taskHandler.handle({
-      stateName: name,
-      resource,
-      request,
-      attempt: 0,
-      invocation,
-      time: new Date(ex.now).toISOString(),
-      epochSeconds: Math.floor(ex.now / 1000),
-      path: frame.path,
-    });
-    outcome = checkOutcome(answer, name, invocation, 0);
-  } else {
-    throw new StatesError(ERRORS.RUNTIME,
-      `Map state '${name}' reads its items with ${resource}, which has no mocked response${ex.mocks ? ` in test case '${ex.mocks.testCase}'` : ''} `
-      + 'and no task handler answers it: the offline executor never calls AWS');
-  }
+  const outcome = await answerCall(ex, run, { resource, request, attempt: 0 }, () => new StatesError(ERRORS.RUNTIME,
+    `Map state '${name}' reads its items with ${resource}, which has no mocked response${ex.mocks ? ` in test case '${ex.mocks.testCase}'` : ''} `
+    + 'and no task handler answers it: the offline executor never calls AWS'));
   await ex.advance(frame, outcome.durationSeconds ?? 0);
   if (outcome.error !== undefined) throw new GivenError(outcome.error, outcome.cause ?? '');
   return outcome.result;

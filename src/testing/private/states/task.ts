@@ -101,33 +101,10 @@ export async function runTask(ex: Execution, run: StateRun, attempt: number): Pr
   if (attemptRecord) attemptRecord.request = record.request;
 
   // Call the (mocked) service.
-  const invocation = ex.invocations.get(name) ?? 0;
-  ex.invocations.set(name, invocation + 1);
   const events = callEvents(ex, run, resource);
   events.scheduled(record.request, timeout, heartbeat);
   events.started();
-  let outcome: TaskOutcomeData;
-  // The mocks module may throw a StatesError: the call then fails with it, as a service error would
-  // (`States.Runtime` fails the execution: never retried nor caught). Any other error aborts the run (a mistake in
-  // the test).
-  if (ex.mocks?.has(name)) {
-    outcome = ex.mocks.answer(name, invocation);
-  } else if (ex.options.taskHandler) {
-    const answer = await ex.options.taskHandler.handle({
-      stateName: name,
-      resource,
-      request,
-      taskToken,
-      attempt,
-      invocation,
-      time: new Date(ex.now).toISOString(),
-      epochSeconds: Math.floor(ex.now / 1000),
-      path: frame.path,
-    });
-    outcome = checkOutcome(answer, name, invocation, attempt);
-  } else {
-    throw unansweredCall(name, resource, ex.mocks?.testCase);
-  }
+  const outcome = await answerCall(ex, run, { resource, request, taskToken, attempt }, () => unansweredCall(name, resource, ex.mocks?.testCase));
   if (pattern !== 'request') events.submitted();
   const duration = outcome.durationSeconds ?? 0;
   if (heartbeat !== undefined && duration > heartbeat && heartbeat < timeout) {
@@ -157,6 +134,34 @@ export async function runTask(ex: Execution, run: StateRun, attempt: number): Pr
 }
 
 /** A task handler's answer must be a TaskOutcome: an object with only its keys, a non-negative duration. */
+/**
+ * One call of a state's (mocked) service: counted per state (the mock config's invocation numbers), answered by the
+ * test case's mocked response or else the task handler (its answer checked). The mocks module may throw a
+ * StatesError: the call then fails with it, as a service error would (`States.Runtime` fails the execution: never
+ * retried nor caught). Any other error aborts the run (a mistake in the test). `unanswered` is the error when
+ * neither answers.
+ */
+export async function answerCall(ex: Execution, run: StateRun,
+  call: { resource: string; request: any; taskToken?: string; attempt: number }, unanswered: () => StatesError): Promise<TaskOutcomeData> {
+  const { name, frame } = run;
+  const invocation = ex.invocations.get(name) ?? 0;
+  ex.invocations.set(name, invocation + 1);
+  if (ex.mocks?.has(name)) return ex.mocks.answer(name, invocation);
+  if (!ex.options.taskHandler) throw unanswered();
+  const answer = await ex.options.taskHandler.handle({
+    stateName: name,
+    resource: call.resource,
+    request: call.request,
+    taskToken: call.taskToken,
+    attempt: call.attempt,
+    invocation,
+    time: new Date(ex.now).toISOString(),
+    epochSeconds: Math.floor(ex.now / 1000),
+    path: frame.path,
+  });
+  return checkOutcome(answer, name, invocation, call.attempt);
+}
+
 export function checkOutcome(answer: any, name: string, invocation: number, attempt: number): TaskOutcomeData {
   const call = `taskHandler: call ${invocation} (0-based; attempt ${attempt}) of state '${name}'`;
   if (answer === null || answer === undefined || typeof answer !== 'object' || Array.isArray(answer)) {
