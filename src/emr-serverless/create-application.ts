@@ -1,4 +1,5 @@
 import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -6,8 +7,10 @@ import { invalid } from '../private/errors';
 import { isLiteral } from '../private/expressions';
 import { managedRuleStatement } from '../private/iam';
 import { TASK_BASE_PROPS } from '../private/task-props';
-import { checkDurationRange, checkHeartbeat, checkLength, checkPattern, checkProps } from '../private/validation';
+import { checkCount, checkDurationRange, checkHeartbeat, checkIntegerRange, checkLength, checkPattern, checkProps, checkUnique } from '../private/validation';
 import { EMR_SERVERLESS_APPLICATION_RULE } from './private/arns';
+import { checkTagMap, renderConfigurations, renderMonitoring } from './private/configuration';
+import type { EmrServerlessConfiguration, EmrServerlessMonitoring } from './start-job-run';
 import { EmrServerlessTaskBase } from './private/task-base';
 
 /** The kind of jobs an EMR Serverless application runs. */
@@ -42,6 +45,83 @@ export interface EmrServerlessMaximumCapacity {
    * @default - EMR Serverless's default
    */
   readonly disk?: string;
+}
+
+/** The kind of disk of a worker. */
+export enum EmrServerlessDiskType {
+  /** Standard disks (EMR Serverless's default). */
+  STANDARD = 'STANDARD',
+  /** Shuffle-optimized disks, for shuffle-heavy jobs. */
+  SHUFFLE_OPTIMIZED = 'SHUFFLE_OPTIMIZED',
+}
+
+/**
+ * Workers of one type kept ready from the application's start (pre-initialized capacity).
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_InitialCapacityConfig.html
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_WorkerResourceConfig.html
+ */
+export interface EmrServerlessInitialCapacity {
+  /** The worker type: `Driver` or `Executor` for Spark, `HiveDriver` or `TezTask` for Hive (1 to 50 letters, `-_` inside). */
+  readonly workerType: string;
+  /** How many workers (1 to 1,000,000). */
+  readonly workerCount: number;
+  /** The CPU of each worker, e.g. `4 vCPU`. */
+  readonly cpu: string;
+  /** The memory of each worker, e.g. `16 GB`. */
+  readonly memory: string;
+  /**
+   * The disk of each worker, e.g. `200 GB`.
+   *
+   * @default - EMR Serverless's default
+   */
+  readonly disk?: string;
+  /**
+   * The kind of disk of each worker.
+   *
+   * @default EmrServerlessDiskType.STANDARD
+   */
+  readonly diskType?: EmrServerlessDiskType;
+}
+
+/**
+ * Interactive use of the application.
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_InteractiveConfiguration.html
+ */
+export interface EmrServerlessInteractiveConfiguration {
+  /**
+   * Whether EMR Studio notebooks may run interactive workloads on the application.
+   *
+   * @default - EMR Serverless's default
+   */
+  readonly studioEnabled?: boolean;
+  /**
+   * Whether the application has an Apache Livy endpoint.
+   *
+   * @default - EMR Serverless's default
+   */
+  readonly livyEndpointEnabled?: boolean;
+}
+
+/**
+ * Job queueing on the application (EMR 7.0.0 and later).
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_SchedulerConfiguration.html
+ */
+export interface EmrServerlessSchedulerConfiguration {
+  /**
+   * How long a job run may wait in the `QUEUED` state (whole minutes, 15 to 720).
+   *
+   * @default - EMR Serverless's default (6 hours)
+   */
+  readonly queueTimeout?: Duration;
+  /**
+   * How many job runs may run at once (1 to 1000).
+   *
+   * @default - EMR Serverless's default (15)
+   */
+  readonly maxConcurrentRuns?: number;
 }
 
 /** The task's own fields; see the three exported props below. */
@@ -81,11 +161,93 @@ interface EmrServerlessCreateApplicationOptions {
   readonly autoStopIdleTimeout?: Duration;
 
   /**
-   * Tags of the application (at most 200).
+   * Tags of the application (at most 200; keys 1 to 128 characters, values up to 256, of letters, digits, spaces
+   * and `/_.:=+@-`).
    *
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * Workers kept ready from the application's start (at most 10 worker types).
+   *
+   * @default - no pre-initialized capacity
+   */
+  readonly initialCapacity?: EmrServerlessInitialCapacity[];
+
+  /**
+   * Whether the application starts by itself when a job run is submitted.
+   *
+   * @default - EMR Serverless's default (true)
+   */
+  readonly autoStart?: boolean;
+
+  /**
+   * Whether the application stops by itself when idle (after `autoStopIdleTimeout`). `false` cannot be combined with
+   * `autoStopIdleTimeout`.
+   *
+   * @default - EMR Serverless's default (true)
+   */
+  readonly autoStop?: boolean;
+
+  /**
+   * The VPC the application's workers connect to. EMR Serverless creates their network interfaces with its
+   * service-linked role; the state machine role needs no `ec2:` permission.
+   *
+   * @default - no VPC connectivity
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of `vpc` (at most 16).
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the workers' network interfaces (at most 5; requires `vpc`).
+   *
+   * @default - none
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * A custom image for every worker type, an ECR image URI such as
+   * `123456789012.dkr.ecr.us-east-1.amazonaws.com/spark:7.5.0` (1 to 1024 characters). Its repository policy must let
+   * EMR Serverless pull it.
+   *
+   * @default - EMR Serverless's image of the release
+   */
+  readonly imageUri?: string;
+
+  /**
+   * Configurations applied to every job run of the application (at most 100).
+   *
+   * @default - none
+   */
+  readonly runtimeConfiguration?: EmrServerlessConfiguration[];
+
+  /**
+   * Where the application's job runs send their logs.
+   *
+   * @default - EMR Serverless's default (managed persistence)
+   */
+  readonly monitoring?: EmrServerlessMonitoring;
+
+  /**
+   * Interactive use (EMR Studio, Livy).
+   *
+   * @default - EMR Serverless's default
+   */
+  readonly interactive?: EmrServerlessInteractiveConfiguration;
+
+  /**
+   * Job queueing (EMR 7.0.0 and later).
+   *
+   * @default - no scheduler configuration
+   */
+  readonly scheduler?: EmrServerlessSchedulerConfiguration;
 }
 
 /** Properties of `EmrServerlessCreateApplication.jsonPath()`. */
@@ -98,6 +260,13 @@ export interface EmrServerlessCreateApplicationJsonataProps extends sfn.TaskStat
 export interface EmrServerlessCreateApplicationProps extends sfn.TaskStateBaseProps, EmrServerlessCreateApplicationOptions {}
 
 const NAME = /^[A-Za-z0-9._/#-]+$/;
+/** CpuSize, MemorySize and DiskSize of the API (1 to 15 characters). */
+const CPU = /^[1-9][0-9]*(\s)?(vCPU|vcpu|VCPU)?$/;
+const MEMORY = /^[1-9][0-9]*(\s)?(GB|gb|gB|Gb)?$/;
+const DISK = /^[1-9][0-9]*(\s)?(GB|gb|gB|Gb)$/;
+const WORKER_TYPE = /^[a-zA-Z]+[-_]*[a-zA-Z]+$/;
+/** ImageUri of the API. */
+const IMAGE_URI = /^([a-z0-9]+[a-z0-9-.]*)\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$/;
 const RELEASE_LABEL = /^[A-Za-z0-9._/-]+$/;
 const SERVICE_LINKED_ROLE_SERVICE = 'ops.emr-serverless.amazonaws.com';
 
@@ -141,29 +310,55 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
         invalid(this, 'autoStopIdleTimeout', 'a whole number of minutes', props.autoStopIdleTimeout);
       }
     }
+    // Bounds: https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_CreateApplication.html and the
+    // pages of its members (MaximumAllowedResources, InitialCapacityConfig, WorkerResourceConfig, NetworkConfiguration,
+    // ImageConfigurationInput, SchedulerConfiguration, AutoStopConfig: idleTimeoutMinutes 1 to 10080).
     const capacity = props.maximumCapacity;
-    if (capacity) {
-      checkLength(this, 'maximumCapacity.cpu', capacity.cpu, 1, 15);
-      checkLength(this, 'maximumCapacity.memory', capacity.memory, 1, 15);
-      checkLength(this, 'maximumCapacity.disk', capacity.disk, 1, 15);
+    if (capacity) checkResources(this, 'maximumCapacity', capacity);
+    checkTagMap(this, props.tags);
+    if (props.autoStop === false && props.autoStopIdleTimeout !== undefined) {
+      invalid(this, 'autoStopIdleTimeout', 'left out when autoStop is false', props.autoStopIdleTimeout);
     }
-    if (props.tags && !Token.isUnresolved(props.tags) && Object.keys(props.tags).length > 200) {
-      invalid(this, 'tags', 'at most 200 tags', `${Object.keys(props.tags).length} tags`);
+    const initialCapacity = renderInitialCapacity(this, props.initialCapacity);
+    const network = this.renderNetwork(props);
+    if (props.imageUri !== undefined) {
+      checkLength(this, 'imageUri', props.imageUri, 1, 1024);
+      checkPattern(this, 'imageUri', props.imageUri, IMAGE_URI, 'an image URI with a tag or digest (<registry>/<repository>:<tag>)');
     }
-    for (const [key, value] of Object.entries(props.tags ?? {})) {
-      checkLength(this, `tags key ${JSON.stringify(key)}`, key, 1, 128);
-      checkLength(this, `tags.${key}`, value, 0, 256);
-    }
+    const scheduler = renderScheduler(this, props.scheduler);
+    const monitoring = renderMonitoring(this, 'monitoring', props.monitoring);
+    const autoStop = props.autoStop !== undefined || props.autoStopIdleTimeout !== undefined
+      ? {
+        AutoStopConfiguration: {
+          Enabled: props.autoStop ?? true,
+          ...(props.autoStopIdleTimeout ? { IdleTimeoutMinutes: props.autoStopIdleTimeout.toMinutes() } : {}),
+        },
+      }
+      : {};
+    const interactive = props.interactive
+      ? {
+        ...(props.interactive.studioEnabled !== undefined ? { StudioEnabled: props.interactive.studioEnabled } : {}),
+        ...(props.interactive.livyEndpointEnabled !== undefined ? { LivyEndpointEnabled: props.interactive.livyEndpointEnabled } : {}),
+      }
+      : undefined;
 
     this.request = {
       ...(props.applicationName !== undefined ? { Name: props.applicationName } : {}),
       ReleaseLabel: props.releaseLabel,
       Type: props.applicationType,
       ...(props.architecture !== undefined ? { Architecture: props.architecture } : {}),
+      ...(initialCapacity ? { InitialCapacity: initialCapacity } : {}),
       ...(capacity
         ? { MaximumCapacity: { Cpu: capacity.cpu, Memory: capacity.memory, ...(capacity.disk !== undefined ? { Disk: capacity.disk } : {}) } }
         : {}),
-      ...(props.autoStopIdleTimeout ? { AutoStopConfiguration: { Enabled: true, IdleTimeoutMinutes: props.autoStopIdleTimeout.toMinutes() } } : {}),
+      ...(props.autoStart !== undefined ? { AutoStartConfiguration: { Enabled: props.autoStart } } : {}),
+      ...autoStop,
+      ...(network ? { NetworkConfiguration: network } : {}),
+      ...(props.imageUri !== undefined ? { ImageConfiguration: { ImageUri: props.imageUri } } : {}),
+      ...(props.runtimeConfiguration !== undefined ? { RuntimeConfiguration: renderConfigurations(this, 'runtimeConfiguration', props.runtimeConfiguration) } : {}),
+      ...(monitoring ? { MonitoringConfiguration: monitoring } : {}),
+      ...(interactive ? { InteractiveConfiguration: interactive } : {}),
+      ...(scheduler ? { SchedulerConfiguration: scheduler } : {}),
       ...(props.tags && Object.keys(props.tags).length > 0 ? { Tags: props.tags } : {}),
     };
     this._setPolicies(this.createPolicyStatements());
@@ -172,6 +367,27 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
   /** @internal */
   protected _request(): Record<string, any> {
     return this.request;
+  }
+
+  /**
+   * `NetworkConfiguration`: the ids of the selected subnets (at most 16) and of the security groups (at most 5).
+   *
+   * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_NetworkConfiguration.html
+   */
+  private renderNetwork(props: EmrServerlessCreateApplicationProps): Record<string, any> | undefined {
+    if (props.vpc === undefined) {
+      if (props.vpcSubnets !== undefined) invalid(this, 'vpcSubnets', 'given with vpc', props.vpcSubnets);
+      if (props.securityGroups !== undefined) invalid(this, 'securityGroups', 'given with vpc', `${props.securityGroups.length} security groups`);
+      return undefined;
+    }
+    const subnetIds = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    if (!Token.isUnresolved(subnetIds)) {
+      if (subnetIds.length === 0) invalid(this, 'vpcSubnets', 'a selection of at least one subnet', props.vpcSubnets ?? 'the private subnets');
+      checkCount(this, 'vpcSubnets', subnetIds, 1, 16);
+    }
+    checkCount(this, 'securityGroups', props.securityGroups, 0, 5);
+    const securityGroupIds = (props.securityGroups ?? []).map((g) => g.securityGroupId);
+    return { SubnetIds: subnetIds, ...(securityGroupIds.length > 0 ? { SecurityGroupIds: securityGroupIds } : {}) };
   }
 
   /**
@@ -185,6 +401,11 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
    * - `iam:CreateServiceLinkedRole` on EMR Serverless's service-linked role `AWSServiceRoleForAmazonEMRServerless`,
    *   only for `ops.emr-serverless.amazonaws.com` (`iam:AWSServiceName`): needed when the account's first
    *   application is created.
+   *
+   * A network configuration adds nothing: EMR Serverless creates and deletes the workers' network interfaces with its
+   * service-linked role, whose policy holds the `ec2:` actions
+   * (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/using-service-linked-roles.html,
+   * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEMRServerlessServiceRolePolicy.html).
    */
   private createPolicyStatements(): iam.PolicyStatement[] {
     const stack = Stack.of(this);
@@ -212,6 +433,60 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
   }
 }
 
+function checkResources(scope: Construct, prop: string, r: { cpu: string; memory: string; disk?: string }): void {
+  checkLength(scope, `${prop}.cpu`, r.cpu, 1, 15);
+  checkPattern(scope, `${prop}.cpu`, r.cpu, CPU, 'a whole number of vCPU, e.g. "4 vCPU"');
+  checkLength(scope, `${prop}.memory`, r.memory, 1, 15);
+  checkPattern(scope, `${prop}.memory`, r.memory, MEMORY, 'a whole number of GB, e.g. "16 GB"');
+  checkLength(scope, `${prop}.disk`, r.disk, 1, 15);
+  checkPattern(scope, `${prop}.disk`, r.disk, DISK, 'a whole number of GB, e.g. "200 GB"');
+}
+
+/** `InitialCapacity`: a map of at most 10 worker types to their count (1 to 1,000,000) and resources. */
+function renderInitialCapacity(scope: Construct, capacity: EmrServerlessInitialCapacity[] | undefined): Record<string, any> | undefined {
+  if (capacity === undefined) return undefined;
+  checkCount(scope, 'initialCapacity', capacity, 1, 10);
+  checkUnique(scope, 'initialCapacity workerType', capacity.map((c) => c.workerType));
+  const out: Record<string, any> = {};
+  capacity.forEach((c, i) => {
+    const at = `initialCapacity[${i}]`;
+    checkLength(scope, `${at}.workerType`, c.workerType, 1, 50);
+    checkPattern(scope, `${at}.workerType`, c.workerType, WORKER_TYPE, 'a worker type such as Driver, Executor, HiveDriver or TezTask');
+    if (!isLiteral(c.workerType)) invalid(scope, `${at}.workerType`, 'a literal (it is a key of the request)', c.workerType);
+    checkIntegerRange(scope, `${at}.workerCount`, c.workerCount, 1, 1_000_000);
+    checkResources(scope, at, c);
+    if (isLiteral(c.diskType) && !Object.values(EmrServerlessDiskType).includes(c.diskType)) {
+      invalid(scope, `${at}.diskType`, 'EmrServerlessDiskType.STANDARD or SHUFFLE_OPTIMIZED', c.diskType);
+    }
+    out[c.workerType] = {
+      WorkerCount: c.workerCount,
+      WorkerConfiguration: {
+        Cpu: c.cpu,
+        Memory: c.memory,
+        ...(c.disk !== undefined ? { Disk: c.disk } : {}),
+        ...(c.diskType !== undefined ? { DiskType: c.diskType } : {}),
+      },
+    };
+  });
+  return out;
+}
+
+/** `SchedulerConfiguration`: queueTimeoutMinutes 15 to 720, maxConcurrentRuns 1 to 1000. */
+function renderScheduler(scope: Construct, scheduler: EmrServerlessSchedulerConfiguration | undefined): Record<string, any> | undefined {
+  if (scheduler === undefined) return undefined;
+  if (scheduler.queueTimeout !== undefined) {
+    checkDurationRange(scope, 'scheduler.queueTimeout', scheduler.queueTimeout, Duration.minutes(15), Duration.minutes(720));
+    if (!scheduler.queueTimeout.isUnresolved() && !Number.isInteger(scheduler.queueTimeout.toMinutes({ integral: false }))) {
+      invalid(scope, 'scheduler.queueTimeout', 'a whole number of minutes', scheduler.queueTimeout);
+    }
+  }
+  checkIntegerRange(scope, 'scheduler.maxConcurrentRuns', scheduler.maxConcurrentRuns, 1, 1000);
+  return {
+    ...(scheduler.queueTimeout !== undefined ? { QueueTimeoutMinutes: scheduler.queueTimeout.toMinutes() } : {}),
+    ...(scheduler.maxConcurrentRuns !== undefined ? { MaxConcurrentRuns: scheduler.maxConcurrentRuns } : {}),
+  };
+}
+
 /** The kinds of the props (see `checkProps`). */
 const CREATE_APPLICATION_PROPS: Record<string, string> = {
   ...TASK_BASE_PROPS,
@@ -225,4 +500,33 @@ const CREATE_APPLICATION_PROPS: Record<string, string> = {
   'maximumCapacity.disk': 'string?',
   'autoStopIdleTimeout': 'duration?',
   'tags': '{string}?',
+  'initialCapacity': 'instance[]?',
+  'initialCapacity[].workerType': 'string',
+  'initialCapacity[].workerCount': 'number',
+  'initialCapacity[].cpu': 'string',
+  'initialCapacity[].memory': 'string',
+  'initialCapacity[].disk': 'string?',
+  'initialCapacity[].diskType': 'string?',
+  'autoStart': 'boolean?',
+  'autoStop': 'boolean?',
+  'vpc': 'vpc?',
+  'vpcSubnets': 'subnetSelection?',
+  'securityGroups': 'securityGroup[]?',
+  'imageUri': 'string?',
+  'runtimeConfiguration': 'instance[]?',
+  'runtimeConfiguration[].classification': 'string',
+  'runtimeConfiguration[].properties': '{string}?',
+  'runtimeConfiguration[].configurations': 'instance[]?',
+  'monitoring': 'object?',
+  'monitoring.s3LogUri': 'string?',
+  'monitoring.cloudWatchLogs': 'object?',
+  'monitoring.cloudWatchLogs.logGroupName': 'string?',
+  'monitoring.cloudWatchLogs.logStreamNamePrefix': 'string?',
+  'monitoring.managedPersistence': 'boolean?',
+  'interactive': 'object?',
+  'interactive.studioEnabled': 'boolean?',
+  'interactive.livyEndpointEnabled': 'boolean?',
+  'scheduler': 'object?',
+  'scheduler.queueTimeout': 'duration?',
+  'scheduler.maxConcurrentRuns': 'number?',
 };

@@ -1,34 +1,40 @@
-import { Aws, Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../private/errors';
-import { isDynamic, isLiteral } from '../private/expressions';
+import { isLiteral } from '../private/expressions';
 import { managedRuleStatement, passRoleStatement } from '../private/iam';
-import { escapeIamName, readablePrefix, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
+import { readablePrefix, UNIQUE_SUFFIX_LENGTH, uniqueRuntimeName } from '../private/names';
 import { TASK_BASE_PROPS } from '../private/task-props';
-import { checkCount, checkDurationRange, checkHeartbeat, checkLength, checkPattern, checkProps } from '../private/validation';
-import { containsExpression, containsJsonPath } from '../private/values';
+import { checkCount, checkDurationRange, checkHeartbeat, checkIntegerRange, checkLength, checkPattern, checkProps } from '../private/validation';
+import { containsExpression } from '../private/values';
 import { applicationArn, EMR_SERVERLESS_ID, EMR_SERVERLESS_JOB_RULE, EMR_SERVERLESS_PRINCIPAL as SERVICE_PRINCIPAL } from './private/arns';
+import {
+  checkOptionalString, checkRequiredString, checkTagMap, checkText, isLiteralS3Uri, renderConfigurations,
+  renderMonitoring, s3ObjectArn,
+} from './private/configuration';
 import { EmrServerlessTaskBase } from './private/task-base';
 
 /** Options of {@link JobDriver.sparkSubmit}. */
 export interface SparkSubmitJobDriverOptions {
   /**
-   * The Spark application to run: an `s3://` URI of a script or JAR, a JsonPath value (JSONPath states) or a JSONata
+   * The Spark application to run (1 to 256 characters): an `s3://` URI of a script or JAR, a path in the image
+   * (`local:///usr/lib/spark/examples/jars/spark-examples.jar`), a JsonPath value (JSONPath states) or a JSONata
    * expression (JSONata states). The default execution role may read a literal `s3://` entry point.
    */
   readonly entryPoint: string;
 
   /**
-   * Arguments passed to the entry point.
+   * Arguments passed to the entry point (each 1 to 10,280 characters, not blank).
    *
    * @default - none
    */
   readonly entryPointArguments?: string[];
 
   /**
-   * `spark-submit` parameters, e.g. `--conf spark.executor.cores=2 --conf spark.executor.memory=4g`.
+   * `spark-submit` parameters, e.g. `--conf spark.executor.cores=2 --conf spark.executor.memory=4g` (1 to 102,400
+   * characters).
    *
    * @default - none
    */
@@ -44,14 +50,15 @@ export interface HiveJobDriverOptions {
   readonly query: string;
 
   /**
-   * A file run before the query (an `s3://` URI), e.g. to set variables.
+   * A file run before the query (1 to 256 characters, e.g. an `s3://` URI), e.g. to set variables. The default
+   * execution role may read a literal `s3://` file.
    *
    * @default - none
    */
   readonly initQueryFile?: string;
 
   /**
-   * Hive parameters, e.g. `--hiveconf hive.exec.scratchdir=s3://bucket/scratch`.
+   * Hive parameters, e.g. `--hiveconf hive.exec.scratchdir=s3://bucket/scratch` (1 to 102,400 characters).
    *
    * @default - none
    */
@@ -85,21 +92,23 @@ export class JobDriver {
    * @internal
    */
   public _bind(scope: IConstruct): { request: Record<string, any>; reads: string[] } {
+    // Bounds: https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_SparkSubmit.html and
+    // https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_Hive.html. The entry point and the init query
+    // file may be any path the job can read (`s3://`, or `local://` in a custom image): only their length and the
+    // not-blank pattern are the API's rules.
     if (this.kind === 'SparkSubmit') {
       const o = this.options as SparkSubmitJobDriverOptions;
       checkRequiredString(scope, 'jobDriver.entryPoint', o.entryPoint);
-      checkLength(scope, 'jobDriver.entryPoint', o.entryPoint, 1, 256);
-      checkPattern(scope, 'jobDriver.entryPoint', o.entryPoint, NOT_BLANK, 'not blank');
-      checkS3UriIfLiteral(scope, 'jobDriver.entryPoint', o.entryPoint);
+      checkText(scope, 'jobDriver.entryPoint', o.entryPoint, 1, 256);
       if (o.entryPointArguments !== undefined && !Token.isUnresolved(o.entryPointArguments)) {
         if (!Array.isArray(o.entryPointArguments)) invalid(scope, 'jobDriver.entryPointArguments', 'a list of strings', o.entryPointArguments);
         o.entryPointArguments.forEach((a, i) => {
           checkOptionalString(scope, `jobDriver.entryPointArguments[${i}]`, a);
-          checkLength(scope, `jobDriver.entryPointArguments[${i}]`, a, 1, 10280);
+          checkText(scope, `jobDriver.entryPointArguments[${i}]`, a, 1, 10280);
         });
       }
       checkOptionalString(scope, 'jobDriver.sparkSubmitParameters', o.sparkSubmitParameters);
-      checkLength(scope, 'jobDriver.sparkSubmitParameters', o.sparkSubmitParameters, 1, 102400);
+      checkText(scope, 'jobDriver.sparkSubmitParameters', o.sparkSubmitParameters, 1, 102400);
       return {
         request: {
           SparkSubmit: {
@@ -113,14 +122,11 @@ export class JobDriver {
     }
     const o = this.options as HiveJobDriverOptions;
     checkRequiredString(scope, 'jobDriver.query', o.query);
-    checkLength(scope, 'jobDriver.query', o.query, 1, 10280);
-    checkPattern(scope, 'jobDriver.query', o.query, NOT_BLANK, 'not blank');
+    checkText(scope, 'jobDriver.query', o.query, 1, 10280);
     checkOptionalString(scope, 'jobDriver.initQueryFile', o.initQueryFile);
     checkOptionalString(scope, 'jobDriver.parameters', o.parameters);
-    checkLength(scope, 'jobDriver.initQueryFile', o.initQueryFile, 1, 256);
-    checkPattern(scope, 'jobDriver.initQueryFile', o.initQueryFile, NOT_BLANK, 'not blank');
-    checkS3UriIfLiteral(scope, 'jobDriver.initQueryFile', o.initQueryFile);
-    checkLength(scope, 'jobDriver.parameters', o.parameters, 1, 102400);
+    checkText(scope, 'jobDriver.initQueryFile', o.initQueryFile, 1, 256);
+    checkText(scope, 'jobDriver.parameters', o.parameters, 1, 102400);
     return {
       request: {
         Hive: {
@@ -230,6 +236,80 @@ export interface EmrServerlessConfigurationOverrides {
   readonly monitoring?: EmrServerlessMonitoring;
 }
 
+/**
+ * How a job run runs: a batch job that ends, or a streaming job that runs until cancelled.
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html (mode: BATCH | STREAMING)
+ */
+export class EmrServerlessJobRunMode {
+  /** A batch job run (EMR Serverless's default): runs to the end; `retryPolicy.maxAttempts` applies. */
+  public static readonly BATCH = new EmrServerlessJobRunMode('BATCH');
+
+  /**
+   * A streaming job run: runs until cancelled (with `.sync` the state waits until then); EMR Serverless restarts it
+   * on failure, `retryPolicy.maxFailedAttemptsPerHour` times an hour at most.
+   */
+  public static readonly STREAMING = new EmrServerlessJobRunMode('STREAMING');
+
+  /**
+   * A mode given as text: a JsonPath value (JSONPath states), a JSONata expression (JSONata states), or a mode newer
+   * than this library (upper-case letters and underscores).
+   */
+  public static of(value: string): EmrServerlessJobRunMode {
+    return new EmrServerlessJobRunMode(value);
+  }
+
+  /** @param value the mode as the API takes it */
+  private constructor(public readonly value: string) {}
+}
+
+/**
+ * How EMR Serverless itself reruns a failed job run (EMR 7.1.0 and later).
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_RetryPolicy.html
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-resiliency.html
+ */
+export interface EmrServerlessRetryPolicy {
+  /**
+   * BATCH job runs: how many times the job run may be attempted in all (1 to 10; 1 means no rerun). Not allowed in
+   * STREAMING mode.
+   *
+   * @default - EMR Serverless's default (1: a failed batch job run is not rerun)
+   */
+  readonly maxAttempts?: number;
+
+  /**
+   * STREAMING job runs: how many failed attempts an hour EMR Serverless tolerates before it stops restarting the job
+   * run (1 to 10). Only with `mode: EmrServerlessJobRunMode.STREAMING`.
+   *
+   * @default - EMR Serverless's default (5)
+   */
+  readonly maxFailedAttemptsPerHour?: number;
+}
+
+/**
+ * A policy that narrows what the job run may do: the job run's permissions are the intersection of its execution
+ * role's policies and these. Needs nothing more of the state machine role.
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_JobRunExecutionIamPolicy.html
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-cli-execution.html
+ */
+export interface EmrServerlessExecutionIamPolicy {
+  /**
+   * An inline policy (at most 2,048 characters as JSON; sent as text, so it cannot hold JsonPath or JSONata).
+   *
+   * @default - no inline policy
+   */
+  readonly policy?: iam.PolicyDocument;
+
+  /**
+   * Managed policies (at most 10), e.g. `iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3ReadOnlyAccess')`.
+   *
+   * @default - no managed policies
+   */
+  readonly managedPolicies?: iam.IManagedPolicy[];
+}
+
 /** The task's own fields; see the three exported props below. */
 interface EmrServerlessStartJobRunOptions {
   /**
@@ -273,11 +353,33 @@ interface EmrServerlessStartJobRunOptions {
   readonly executionTimeout?: Duration;
 
   /**
-   * Tags of the job run (at most 200).
+   * Tags of the job run (at most 200; keys 1 to 128 characters, values up to 256, of letters, digits, spaces and
+   * `/_.:=+@-`).
    *
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * Whether the job run is a batch or a streaming job.
+   *
+   * @default - EMR Serverless's default (`BATCH`)
+   */
+  readonly mode?: EmrServerlessJobRunMode;
+
+  /**
+   * How EMR Serverless reruns the job run when it fails (before Step Functions sees a failure).
+   *
+   * @default - EMR Serverless's default (batch job runs are not rerun)
+   */
+  readonly retryPolicy?: EmrServerlessRetryPolicy;
+
+  /**
+   * A policy that narrows the execution role's permissions for this job run.
+   *
+   * @default - the execution role's permissions
+   */
+  readonly executionIamPolicy?: EmrServerlessExecutionIamPolicy;
 }
 
 /** Properties of `EmrServerlessStartJobRun.jsonPath()`. */
@@ -289,9 +391,7 @@ export interface EmrServerlessStartJobRunJsonataProps extends sfn.TaskStateJsona
 /** Properties of `EmrServerlessStartJobRun`. */
 export interface EmrServerlessStartJobRunProps extends sfn.TaskStateBaseProps, EmrServerlessStartJobRunOptions {}
 
-const NOT_BLANK = /\S/;
 const MAX_NAME_LENGTH = 256;
-const S3_URI = /^s3:\/\/([^/]+)\/(.*)$/;
 
 /**
  * Runs a job on an EMR Serverless application from Step Functions: by default with `.sync` (the state waits until
@@ -335,8 +435,8 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
 
     checkLength(this, 'applicationId', props.applicationId, 1, 64);
     checkPattern(this, 'applicationId', props.applicationId, EMR_SERVERLESS_ID, `lower-case letters and digits (${EMR_SERVERLESS_ID.source})`);
-    checkLength(this, 'jobRunName', props.jobRunName, 1, MAX_NAME_LENGTH);
-    checkPattern(this, 'jobRunName', props.jobRunName, NOT_BLANK, 'not blank');
+    // Bounds: https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
+    checkText(this, 'jobRunName', props.jobRunName, 1, MAX_NAME_LENGTH);
     if (props.executionTimeout) {
       checkDurationRange(this, 'executionTimeout', props.executionTimeout, Duration.minutes(0), Duration.minutes(1_000_000));
       if (!props.executionTimeout.isUnresolved() && !Number.isInteger(props.executionTimeout.toMinutes({ integral: false }))) {
@@ -345,6 +445,12 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
     }
     checkTagMap(this, props.tags);
     const overrides = renderOverrides(this, props.configurationOverrides);
+    if (props.mode !== undefined) {
+      if (typeof (props.mode as any).value !== 'string') invalid(this, 'mode', 'an EmrServerlessJobRunMode (EmrServerlessJobRunMode.BATCH or STREAMING)', props.mode);
+      checkPattern(this, 'mode', props.mode.value, /^[A-Z][A-Z_]*$/, 'EmrServerlessJobRunMode.BATCH, STREAMING or upper-case letters and underscores');
+    }
+    const retryPolicy = renderRetryPolicy(this, props.retryPolicy, props.mode);
+    const executionIamPolicy = renderExecutionIamPolicy(this, props.executionIamPolicy);
 
     if (typeof (props.jobDriver as any)._bind !== 'function') {
       invalid(this, 'jobDriver', 'a JobDriver (JobDriver.sparkSubmit({...}) or JobDriver.hive({...}))', props.jobDriver);
@@ -374,6 +480,9 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
       ...(overrides ? { ConfigurationOverrides: overrides } : {}),
       ...(props.executionTimeout ? { ExecutionTimeoutMinutes: props.executionTimeout.toMinutes() } : {}),
       ...(props.tags && Object.keys(props.tags).length > 0 ? { Tags: props.tags } : {}),
+      ...(props.mode !== undefined ? { Mode: props.mode.value } : {}),
+      ...(retryPolicy ? { RetryPolicy: retryPolicy } : {}),
+      ...(executionIamPolicy ? { ExecutionIamPolicy: executionIamPolicy } : {}),
     };
     this._setPolicies(this.createPolicyStatements());
   }
@@ -404,95 +513,92 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
   }
 }
 
-function checkRequiredString(scope: IConstruct, prop: string, value: unknown): void {
-  if (typeof value !== 'string') invalid(scope, prop, 'a string (required)', value);
-}
-
-function checkOptionalString(scope: IConstruct, prop: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'string') invalid(scope, prop, 'a string', value);
-}
-
-/** An `s3://` URI known at synth or deploy time (a bucket token is fine; JSONPath and JSONata are not). */
-function isLiteralS3Uri(value: string | undefined): value is string {
-  return typeof value === 'string' && !containsExpression(value) && !containsJsonPath(value) && S3_URI.test(value);
-}
-
-function checkS3UriIfLiteral(scope: IConstruct, prop: string, value: string | undefined): void {
-  if (value === undefined || isDynamic(value)) return;
-  if (!S3_URI.test(value)) invalid(scope, prop, 'an s3:// URI (s3://bucket/key)', value);
-}
-
-/** `arn:<partition>:s3:::<bucket>/<key>` of an `s3://bucket/key` (IAM's special characters escaped, tokens kept). */
-function s3ObjectArn(uri: string): string {
-  const [, bucket, key] = S3_URI.exec(uri)!;
-  return `arn:${Aws.PARTITION}:s3:::${escapeIamName(bucket)}/${escapeIamName(key)}`;
-}
-
-function checkTagMap(scope: IConstruct, tags: { [key: string]: string } | undefined): void {
-  if (!tags || Token.isUnresolved(tags)) return;
-  const entries = Object.entries(tags);
-  if (entries.length > 200) invalid(scope, 'tags', 'at most 200 tags', `${entries.length} tags`);
-  for (const [key, value] of entries) {
-    checkLength(scope, `tags key ${JSON.stringify(key)}`, key, 1, 128);
-    if (isLiteral(key) && key.toLowerCase().startsWith('aws:')) invalid(scope, `tags key ${JSON.stringify(key)}`, 'a key not starting with "aws:" (reserved)', key);
-    checkLength(scope, `tags.${key}`, value, 0, 256);
-  }
-}
-
 function renderOverrides(scope: IConstruct, overrides: EmrServerlessConfigurationOverrides | undefined): Record<string, any> | undefined {
   if (!overrides) return undefined;
   const out: Record<string, any> = {};
   if (overrides.applicationConfiguration !== undefined) {
     out.ApplicationConfiguration = renderConfigurations(scope, 'configurationOverrides.applicationConfiguration', overrides.applicationConfiguration);
   }
-  const m = overrides.monitoring;
-  if (m) {
-    const monitoring: Record<string, any> = {};
-    if (m.s3LogUri !== undefined) {
-      checkLength(scope, 'configurationOverrides.monitoring.s3LogUri', m.s3LogUri, 1, 10280);
-      checkS3UriIfLiteral(scope, 'configurationOverrides.monitoring.s3LogUri', m.s3LogUri);
-      monitoring.S3MonitoringConfiguration = { LogUri: m.s3LogUri };
-    }
-    if (m.cloudWatchLogs !== undefined) {
-      checkLength(scope, 'configurationOverrides.monitoring.cloudWatchLogs.logGroupName', m.cloudWatchLogs.logGroupName, 1, 512);
-      checkLength(scope, 'configurationOverrides.monitoring.cloudWatchLogs.logStreamNamePrefix', m.cloudWatchLogs.logStreamNamePrefix, 1, 512);
-      monitoring.CloudWatchLoggingConfiguration = {
-        Enabled: true,
-        ...(m.cloudWatchLogs.logGroupName !== undefined ? { LogGroupName: m.cloudWatchLogs.logGroupName } : {}),
-        ...(m.cloudWatchLogs.logStreamNamePrefix !== undefined ? { LogStreamNamePrefix: m.cloudWatchLogs.logStreamNamePrefix } : {}),
-      };
-    }
-    if (m.managedPersistence !== undefined) {
-      monitoring.ManagedPersistenceMonitoringConfiguration = { Enabled: m.managedPersistence };
-    }
-    if (Object.keys(monitoring).length > 0) out.MonitoringConfiguration = monitoring;
-  }
+  const monitoring = renderMonitoring(scope, 'configurationOverrides.monitoring', overrides.monitoring);
+  if (monitoring) out.MonitoringConfiguration = monitoring;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function renderConfigurations(scope: IConstruct, prop: string, configurations: EmrServerlessConfiguration[]): any[] {
-  if (!Array.isArray(configurations)) invalid(scope, prop, 'a list of configurations', configurations);
-  checkCount(scope, prop, configurations, 0, 100);
-  return configurations.map((c, i) => {
-    const at = `${prop}[${i}]`;
-    if (typeof c !== 'object' || c === null) invalid(scope, at, 'a configuration ({ classification, properties?, configurations? })', c);
-    checkRequiredString(scope, `${at}.classification`, c.classification);
-    checkLength(scope, `${at}.classification`, c.classification, 1, 1024);
-    checkPattern(scope, `${at}.classification`, c.classification, NOT_BLANK, 'not blank');
-    if (c.properties !== undefined && !Token.isUnresolved(c.properties)) {
-      const entries = Object.entries(c.properties);
-      if (entries.length > 100) invalid(scope, `${at}.properties`, 'at most 100 properties', `${entries.length} properties`);
-      for (const [key, value] of entries) {
-        checkLength(scope, `${at}.properties key ${JSON.stringify(key)}`, key, 1, 1024);
-        checkLength(scope, `${at}.properties.${key}`, value, 0, 1024);
-      }
+/**
+ * `RetryPolicy`: each bound 1 to 10 (the API gives a minimum of 1; the user guide caps batch attempts at 10 and
+ * streaming failed attempts per hour between 1 and 10); `maxAttempts` only for BATCH, `maxFailedAttemptsPerHour`
+ * only for STREAMING, checked when the mode is literal.
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_RetryPolicy.html
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-resiliency.html
+ */
+function renderRetryPolicy(scope: IConstruct, policy: EmrServerlessRetryPolicy | undefined, mode: EmrServerlessJobRunMode | undefined): Record<string, any> | undefined {
+  if (policy === undefined) return undefined;
+  checkIntegerRange(scope, 'retryPolicy.maxAttempts', policy.maxAttempts, 1, 10);
+  checkIntegerRange(scope, 'retryPolicy.maxFailedAttemptsPerHour', policy.maxFailedAttemptsPerHour, 1, 10);
+  const literalMode = mode !== undefined && isLiteral(mode.value) ? mode.value : undefined;
+  if (policy.maxAttempts !== undefined && literalMode === 'STREAMING') {
+    invalid(scope, 'retryPolicy.maxAttempts', 'left out in STREAMING mode (it applies to BATCH job runs; use maxFailedAttemptsPerHour)', policy.maxAttempts);
+  }
+  if (policy.maxFailedAttemptsPerHour !== undefined && literalMode !== 'STREAMING') {
+    invalid(scope, 'retryPolicy.maxFailedAttemptsPerHour', 'left out unless mode is EmrServerlessJobRunMode.STREAMING (it applies to streaming job runs; use maxAttempts)', policy.maxFailedAttemptsPerHour);
+  }
+  const out = {
+    ...(policy.maxAttempts !== undefined ? { MaxAttempts: policy.maxAttempts } : {}),
+    ...(policy.maxFailedAttemptsPerHour !== undefined ? { MaxFailedAttemptsPerHour: policy.maxFailedAttemptsPerHour } : {}),
+  };
+  if (Object.keys(out).length === 0) invalid(scope, 'retryPolicy', 'given with maxAttempts or maxFailedAttemptsPerHour', policy);
+  return out;
+}
+
+/**
+ * `ExecutionIamPolicy`: the inline policy as a JSON string of 1 to 2048 characters, and at most 10 managed policy
+ * ARNs (each 20 to 2048 characters). The policy is sent as text: it must not hold JsonPath or JSONata (Step Functions
+ * would not evaluate them inside a string).
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_JobRunExecutionIamPolicy.html
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-cli-execution.html
+ */
+function renderExecutionIamPolicy(scope: IConstruct, policy: EmrServerlessExecutionIamPolicy | undefined): Record<string, any> | undefined {
+  if (policy === undefined) return undefined;
+  const out: Record<string, any> = {};
+  if (policy.policy !== undefined) {
+    if (typeof (policy.policy as any).toJSON !== 'function' || typeof (policy.policy as any).addStatements !== 'function') {
+      invalid(scope, 'executionIamPolicy.policy', 'an iam.PolicyDocument', policy.policy);
     }
-    return {
-      Classification: c.classification,
-      ...(c.properties !== undefined ? { Properties: c.properties } : {}),
-      ...(c.configurations !== undefined ? { Configurations: renderConfigurations(scope, `${at}.configurations`, c.configurations) } : {}),
-    };
-  });
+    if (policy.policy.isEmpty) invalid(scope, 'executionIamPolicy.policy', 'a policy document with at least one statement', 'an empty document');
+    const errors = policy.policy.validateForIdentityPolicy();
+    if (errors.length > 0) invalid(scope, 'executionIamPolicy.policy', 'a valid identity policy', errors.join('; '));
+    const json = Stack.of(scope).resolve(policy.policy);
+    walkStrings(json, (text) => {
+      if (containsExpression(text) || /\$\.|\$\$\./.test(text) || sfn.JsonPath.isEncodedJsonPath(text)) {
+        invalid(scope, 'executionIamPolicy.policy', 'free of JsonPath and JSONata (the policy is sent as text, never evaluated)', text);
+      }
+    });
+    // The length of the JSON text when no deploy-time value is inside (a token's text is only known at deployment).
+    const literalText = JSON.stringify(policy.policy.toJSON());
+    if (!Token.isUnresolved(literalText)) checkLength(scope, 'executionIamPolicy.policy', literalText, 1, 2048);
+    out.Policy = Stack.of(scope).toJsonString(json);
+  }
+  if (policy.managedPolicies !== undefined) {
+    if (!Array.isArray(policy.managedPolicies)) invalid(scope, 'executionIamPolicy.managedPolicies', 'a list of iam.IManagedPolicy', policy.managedPolicies);
+    checkCount(scope, 'executionIamPolicy.managedPolicies', policy.managedPolicies, 0, 10);
+    out.PolicyArns = policy.managedPolicies.map((m, i) => {
+      if (typeof m !== 'object' || m === null || typeof m.managedPolicyArn !== 'string') {
+        invalid(scope, `executionIamPolicy.managedPolicies[${i}]`, 'an iam.IManagedPolicy (iam.ManagedPolicy.fromAwsManagedPolicyName(...), ...)', m);
+      }
+      checkLength(scope, `executionIamPolicy.managedPolicies[${i}]`, m.managedPolicyArn, 20, 2048);
+      return m.managedPolicyArn;
+    });
+  }
+  if (Object.keys(out).length === 0) invalid(scope, 'executionIamPolicy', 'given with policy or managedPolicies', policy);
+  return out;
+}
+
+function walkStrings(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === 'string') visit(value);
+  else if (Array.isArray(value)) value.forEach((v) => walkStrings(v, visit));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => walkStrings(v, visit));
 }
 
 /** The kinds of the props (see `checkProps`). */
@@ -515,4 +621,11 @@ const START_JOB_RUN_PROPS: Record<string, string> = {
   'jobRunName': 'string?',
   'executionTimeout': 'duration?',
   'tags': '{string}?',
+  'mode': 'instance?',
+  'retryPolicy': 'object?',
+  'retryPolicy.maxAttempts': 'number?',
+  'retryPolicy.maxFailedAttemptsPerHour': 'number?',
+  'executionIamPolicy': 'object?',
+  'executionIamPolicy.policy': 'instance?',
+  'executionIamPolicy.managedPolicies': 'instance[]?',
 };

@@ -1,6 +1,6 @@
 import { CfnParameter, Duration, Stack, aws_iam as iam, aws_stepfunctions as sfn } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EmrServerlessStartJobRun, EmrServerlessStartJobRunProps, JobDriver } from '../../src';
+import { EmrServerlessJobRunMode, EmrServerlessStartJobRun, EmrServerlessStartJobRunProps, JobDriver } from '../../src';
 import { checkResourceTypes, expectLeastPrivilegeIam, renderIntrinsics, expectNoExpressionInIamArns, expectValidAsl, logicalIdOf, renderChainable, statementsForRole } from '../support';
 
 const SYNC = 'arn:aws:states:::emr-serverless:startJobRun.sync';
@@ -15,6 +15,10 @@ function sparkProps(extra: Partial<EmrServerlessStartJobRunProps> = {}): EmrServ
     jobDriver: JobDriver.sparkSubmit({ entryPoint: ENTRY }),
     ...extra,
   };
+}
+
+function readPolicy(resources: string[]): iam.PolicyDocument {
+  return new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources })] });
 }
 
 function render(make: (scope: Stack) => EmrServerlessStartJobRun, opts: { queryLanguage?: sfn.QueryLanguage } = {}) {
@@ -129,6 +133,74 @@ describe('exact ASL: both integration patterns × both query languages', () => {
     expect(j.JobDriver.SparkSubmit.EntryPoint).toBe("{% 's3://code-bucket/' & $states.input.script %}");
   });
 
+  test('mode, retryPolicy and executionIamPolicy in both languages, exactly', () => {
+    // GIVEN
+    const props = (scope: Stack): EmrServerlessStartJobRunProps => sparkProps({
+      integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
+      executionRole: iam.Role.fromRoleArn(scope, 'Given', 'arn:aws:iam::123456789012:role/emr-job', { mutable: false }),
+      jobRunName: 'etl',
+      mode: EmrServerlessJobRunMode.BATCH,
+      retryPolicy: { maxAttempts: 3 },
+      executionIamPolicy: {
+        policy: readPolicy(['arn:aws:s3:::data/in/*']),
+        managedPolicies: [iam.ManagedPolicy.fromManagedPolicyArn(scope, 'Managed', 'arn:aws:iam::123456789012:policy/read-only')],
+      },
+    });
+    const request = {
+      ApplicationId: '00f1abcdef123456',
+      ExecutionRoleArn: 'arn:aws:iam::123456789012:role/emr-job',
+      JobDriver: { SparkSubmit: { EntryPoint: ENTRY } },
+      Mode: 'BATCH',
+      RetryPolicy: { MaxAttempts: 3 },
+      ExecutionIamPolicy: {
+        Policy: '{"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Resource":"arn:aws:s3:::data/in/*"}],"Version":"2012-10-17"}',
+        PolicyArns: ['arn:aws:iam::123456789012:policy/read-only'],
+      },
+      Name: 'etl',
+    };
+    // WHEN / THEN
+    expect(render((scope) => EmrServerlessStartJobRun.jsonPath(scope, 'Etl', props(scope))).state).toEqual({
+      Type: 'Task', End: true, Resource: REQUEST_RESPONSE, Parameters: request,
+    });
+    expect(render((scope) => EmrServerlessStartJobRun.jsonata(scope, 'Etl', props(scope))).state).toEqual({
+      Type: 'Task', QueryLanguage: 'JSONata', End: true, Resource: REQUEST_RESPONSE, Arguments: request,
+    });
+  });
+
+  test('streaming mode with its retry bound; the policy names a deploy-time bucket', () => {
+    const { state, definition } = render((scope) => {
+      const bucket = new CfnParameter(scope, 'Bucket').valueAsString;
+      return EmrServerlessStartJobRun.jsonPath(scope, 'Stream', sparkProps({
+        mode: EmrServerlessJobRunMode.STREAMING,
+        retryPolicy: { maxFailedAttemptsPerHour: 5 },
+        executionIamPolicy: { policy: readPolicy([`arn:aws:s3:::${bucket}/*`]) },
+      }));
+    });
+    expect(state.Parameters.Mode).toBe('STREAMING');
+    expect(state.Parameters.RetryPolicy).toEqual({ MaxFailedAttemptsPerHour: 5 });
+    // The policy is JSON text inside the definition's JSON: the bucket reference resolves inside it.
+    expect(JSON.parse(state.Parameters.ExecutionIamPolicy.Policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::${Bucket}/*' }],
+    });
+    expect(definition).toBeDefined();
+  });
+
+  test('mode and retry bounds known at run time: JsonPath in JSONPath, converted in JSONata', () => {
+    const dyn = (): EmrServerlessStartJobRunProps => sparkProps({
+      mode: EmrServerlessJobRunMode.of(sfn.JsonPath.stringAt('$.mode')),
+      retryPolicy: { maxAttempts: sfn.JsonPath.numberAt('$.attempts') },
+    });
+    const p = render((scope) => EmrServerlessStartJobRun.jsonPath(scope, 'Dyn', dyn())).state.Parameters;
+    expect(p).toEqual(expect.objectContaining({ 'Mode.$': '$.mode', 'RetryPolicy': { 'MaxAttempts.$': '$.attempts' } }));
+    const a = render((scope) => EmrServerlessStartJobRun.jsonata(scope, 'Dyn', dyn())).state.Arguments;
+    expect(a).toEqual(expect.objectContaining({ Mode: '{% $states.input.mode %}', RetryPolicy: { MaxAttempts: '{% $states.input.attempts %}' } }));
+    const j = render((scope) => EmrServerlessStartJobRun.jsonata(scope, 'Expr', sparkProps({ mode: EmrServerlessJobRunMode.of('{% $states.input.mode %}') }))).state.Arguments;
+    expect(j.Mode).toBe('{% $states.input.mode %}');
+    expect(() => render((scope) => EmrServerlessStartJobRun.jsonPath(scope, 'Bad', sparkProps({ mode: EmrServerlessJobRunMode.of('{% $states.input.mode %}') }))))
+      .toThrow(/Mode must be a literal or a JsonPath value in a JSONPath state/);
+  });
+
   test('a JSONata expression in a JSONPath state is refused by name', () => {
     expect(() => render((scope) => EmrServerlessStartJobRun.jsonPath(scope, 'Bad', sparkProps({ applicationId: '{% $states.input.app %}' })))).toThrow(/ApplicationId must be a literal or a JsonPath value in a JSONPath state/);
   });
@@ -238,12 +310,34 @@ describe('validation at synth', () => {
     ['applicationId missing', () => ({ applicationId: undefined as any }), /applicationId must be given \(required\)/],
     ['jobDriver missing', () => ({ jobDriver: undefined as any }), /jobDriver must be given \(required\)/],
     ['jobDriver a plain object', () => ({ jobDriver: { SparkSubmit: {} } as any }), /jobDriver must be a JobDriver/],
-    ['entryPoint not s3', () => ({ jobDriver: JobDriver.sparkSubmit({ entryPoint: 'https://x/y.py' }) }), /jobDriver.entryPoint must be an s3:\/\/ URI/],
+    ['entryPoint blank', () => ({ jobDriver: JobDriver.sparkSubmit({ entryPoint: '  ' }) }), /jobDriver.entryPoint must be not blank/],
     ['entryPoint length', () => ({ jobDriver: JobDriver.sparkSubmit({ entryPoint: `s3://b/${'k'.repeat(260)}` }) }), /jobDriver.entryPoint must be between 1 and 256/],
     ['entryPointArguments item', () => ({ jobDriver: JobDriver.sparkSubmit({ entryPoint: ENTRY, entryPointArguments: [''] }) }), /jobDriver.entryPointArguments\[0\] must be between 1 and 10280/],
     ['sparkSubmitParameters', () => ({ jobDriver: JobDriver.sparkSubmit({ entryPoint: ENTRY, sparkSubmitParameters: '' }) }), /jobDriver.sparkSubmitParameters must be between 1 and 102400/],
     ['hive query', () => ({ jobDriver: JobDriver.hive({ query: ' ' }) }), /jobDriver.query must be not blank/],
-    ['hive initQueryFile', () => ({ jobDriver: JobDriver.hive({ query: 's3://b/q.sql', initQueryFile: 'init.sql' }) }), /jobDriver.initQueryFile must be an s3:\/\/ URI/],
+    ['hive initQueryFile length', () => ({ jobDriver: JobDriver.hive({ query: 's3://b/q.sql', initQueryFile: `s3://b/${'i'.repeat(256)}` }) }), /jobDriver.initQueryFile must be between 1 and 256/],
+    ['entryPointArguments blank item', () => ({ jobDriver: JobDriver.sparkSubmit({ entryPoint: ENTRY, entryPointArguments: ['--day', ' '] }) }), /jobDriver.entryPointArguments\[1\] must be not blank/],
+    ['hive parameters blank', () => ({ jobDriver: JobDriver.hive({ query: 's3://b/q.sql', parameters: ' ' }) }), /jobDriver.parameters must be not blank/],
+    ['logGroupName pattern', () => ({ configurationOverrides: { monitoring: { cloudWatchLogs: { logGroupName: 'my logs' } } } }), /cloudWatchLogs.logGroupName must be letters, digits and/],
+    ['logStreamNamePrefix pattern', () => ({ configurationOverrides: { monitoring: { cloudWatchLogs: { logStreamNamePrefix: 'a:b' } } } }), /cloudWatchLogs.logStreamNamePrefix must be free of ":" and "\*"/],
+    ['property key blank', () => ({ configurationOverrides: { applicationConfiguration: [{ classification: 'c', properties: { ' ': 'v' } }] } }), /properties key " " must be not blank/],
+    ['tags key pattern', () => ({ tags: { 'team#1': 'v' } }), /tags key "team#1" must be letters, digits, spaces and/],
+    ['tags value pattern', () => ({ tags: { team: 'a,b' } }), /tags.team must be letters, digits, spaces and/],
+    ['mode lower-case', () => ({ mode: EmrServerlessJobRunMode.of('batch') }), /Etl: mode must be EmrServerlessJobRunMode.BATCH, STREAMING or upper-case letters and underscores; got "batch"/],
+    ['mode a string', () => ({ mode: 'BATCH' as any }), /mode must be an object; got "BATCH"/],
+    ['retryPolicy.maxAttempts range', () => ({ retryPolicy: { maxAttempts: 11 } }), /retryPolicy.maxAttempts must be an integer between 1 and 10; got 11/],
+    ['retryPolicy.maxAttempts zero', () => ({ retryPolicy: { maxAttempts: 0 } }), /retryPolicy.maxAttempts must be an integer between 1 and 10; got 0/],
+    ['retryPolicy.maxAttempts in STREAMING mode', () => ({ mode: EmrServerlessJobRunMode.STREAMING, retryPolicy: { maxAttempts: 3 } }), /retryPolicy.maxAttempts must be left out in STREAMING mode/],
+    ['retryPolicy.maxFailedAttemptsPerHour in BATCH mode', () => ({ retryPolicy: { maxFailedAttemptsPerHour: 3 } }), /retryPolicy.maxFailedAttemptsPerHour must be left out unless mode is EmrServerlessJobRunMode.STREAMING/],
+    ['retryPolicy.maxFailedAttemptsPerHour range', () => ({ mode: EmrServerlessJobRunMode.STREAMING, retryPolicy: { maxFailedAttemptsPerHour: 1.5 } }), /retryPolicy.maxFailedAttemptsPerHour must be an integer between 1 and 10/],
+    ['retryPolicy empty', () => ({ retryPolicy: {} }), /retryPolicy must be given with maxAttempts or maxFailedAttemptsPerHour/],
+    ['executionIamPolicy empty', () => ({ executionIamPolicy: {} }), /executionIamPolicy must be given with policy or managedPolicies/],
+    ['executionIamPolicy.policy empty', () => ({ executionIamPolicy: { policy: new iam.PolicyDocument() } }), /executionIamPolicy.policy must be a policy document with at least one statement/],
+    ['executionIamPolicy.policy too long', () => ({ executionIamPolicy: { policy: readPolicy(Array.from({ length: 60 }, (_, i) => `arn:aws:s3:::bucket-number-${i}/*`)) } }), /executionIamPolicy.policy must be between 1 and 2048 characters long/],
+    ['executionIamPolicy.policy with a JsonPath', () => ({ executionIamPolicy: { policy: readPolicy([sfn.JsonPath.stringAt('$.bucketArn')]) } }), /executionIamPolicy.policy must be free of JsonPath and JSONata/],
+    ['executionIamPolicy.policy with JSONata', () => ({ executionIamPolicy: { policy: readPolicy(['{% $states.input.arn %}']) } }), /executionIamPolicy.policy must be free of JsonPath and JSONata/],
+    ['executionIamPolicy.policy without resources', () => ({ executionIamPolicy: { policy: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'] })] }) } }), /executionIamPolicy.policy must be a valid identity policy/],
+    ['executionIamPolicy.managedPolicies count', () => ({ executionIamPolicy: { managedPolicies: Array.from({ length: 11 }, (_, i) => iam.ManagedPolicy.fromManagedPolicyArn(new Stack(), `P${i}`, `arn:aws:iam::123456789012:policy/p${i}`)) } }), /executionIamPolicy.managedPolicies must be a list of 0 to 10 items/],
     ['jobRunName length', () => ({ jobRunName: 'n'.repeat(257) }), /jobRunName must be between 1 and 256/],
     ['jobRunName blank', () => ({ jobRunName: '   ' }), /jobRunName must be not blank/],
     ['executionTimeout range', () => ({ executionTimeout: Duration.minutes(1_000_001) }), /executionTimeout must be between/],
@@ -264,6 +358,15 @@ describe('validation at synth', () => {
       const stack = new Stack();
       expect(() => factory(stack, 'Etl', { ...sparkProps(), ...extra(stack) } as any)).toThrow(error);
     }
+  });
+
+  test('compliant: an entry point in the image (local://) and a Hive init file anywhere', () => {
+    expect(() => EmrServerlessStartJobRun.jsonPath(new Stack(), 'Etl', sparkProps({
+      jobDriver: JobDriver.sparkSubmit({ entryPoint: 'local:///usr/lib/spark/examples/jars/spark-examples.jar' }),
+    }))).not.toThrow();
+    expect(() => EmrServerlessStartJobRun.jsonPath(new Stack(), 'Etl', sparkProps({
+      jobDriver: JobDriver.hive({ query: 's3://b/q.sql', initQueryFile: 'local:///init.sql' }),
+    }))).not.toThrow();
   });
 
   test('compliant: run-time values skip the static checks', () => {
