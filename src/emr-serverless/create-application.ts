@@ -10,8 +10,8 @@ import { TASK_BASE_PROPS } from '../private/task-props';
 import { checkCount, checkDurationRange, checkHeartbeat, checkIntegerRange, checkLength, checkPattern, checkProps, checkUnique } from '../private/validation';
 import { EMR_SERVERLESS_APPLICATION_RULE } from './private/arns';
 import { checkTagMap, renderConfigurations, renderMonitoring } from './private/configuration';
-import type { EmrServerlessConfiguration, EmrServerlessMonitoring } from './start-job-run';
 import { EmrServerlessTaskBase } from './private/task-base';
+import type { EmrServerlessConfiguration, EmrServerlessMonitoring } from './start-job-run';
 
 /** The kind of jobs an EMR Serverless application runs. */
 export enum EmrServerlessApplicationType {
@@ -380,7 +380,12 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
       if (props.securityGroups !== undefined) invalid(this, 'securityGroups', 'given with vpc', `${props.securityGroups.length} security groups`);
       return undefined;
     }
-    const subnetIds = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    let subnetIds: string[];
+    try {
+      subnetIds = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    } catch (e) {
+      return invalid(this, 'vpcSubnets', `a selection of subnets that vpc has (${(e as Error).message})`, props.vpcSubnets ?? 'the private subnets');
+    }
     if (!Token.isUnresolved(subnetIds)) {
       if (subnetIds.length === 0) invalid(this, 'vpcSubnets', 'a selection of at least one subnet', props.vpcSubnets ?? 'the private subnets');
       checkCount(this, 'vpcSubnets', subnetIds, 1, 16);

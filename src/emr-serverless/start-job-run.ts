@@ -532,7 +532,9 @@ function renderOverrides(scope: IConstruct, overrides: EmrServerlessConfiguratio
  * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_RetryPolicy.html
  * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-resiliency.html
  */
-function renderRetryPolicy(scope: IConstruct, policy: EmrServerlessRetryPolicy | undefined, mode: EmrServerlessJobRunMode | undefined): Record<string, any> | undefined {
+function renderRetryPolicy(
+  scope: IConstruct, policy: EmrServerlessRetryPolicy | undefined, mode: EmrServerlessJobRunMode | undefined,
+): Record<string, any> | undefined {
   if (policy === undefined) return undefined;
   checkIntegerRange(scope, 'retryPolicy.maxAttempts', policy.maxAttempts, 1, 10);
   checkIntegerRange(scope, 'retryPolicy.maxFailedAttemptsPerHour', policy.maxFailedAttemptsPerHour, 1, 10);

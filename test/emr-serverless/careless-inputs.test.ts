@@ -9,6 +9,7 @@ import {
   EmrServerlessStartApplication, EmrServerlessStartJobRun, EmrServerlessStopApplication, JobDriver,
 } from '../../src';
 
+const create = (extra: any) => (s: Stack) => new EmrServerlessCreateApplication(s, 'Create', { releaseLabel: 'emr-7.5.0', applicationType: 'SPARK', ...extra } as any);
 const SPARK = () => JobDriver.sparkSubmit({ entryPoint: 's3://b/k.py' });
 const startJobRun = (props: any) => (s: Stack) => new EmrServerlessStartJobRun(s, 'Run', props);
 const run = (extra: any) => startJobRun({ applicationId: 'app1', jobDriver: SPARK(), ...extra });
@@ -43,6 +44,24 @@ const CASES: Array<[string, (s: Stack) => unknown, RegExp]> = [
   ['CreateApplication applicationType lower-case', (s) => new EmrServerlessCreateApplication(s, 'Create', { releaseLabel: 'emr-7.5.0', applicationType: 'spark' } as any), /applicationType must be EmrServerlessApplicationType.SPARK or HIVE; got "spark"/],
   ['CreateApplication autoStopIdleTimeout: 15', (s) => new EmrServerlessCreateApplication(s, 'Create', { releaseLabel: 'emr-7.5.0', applicationType: 'SPARK', autoStopIdleTimeout: 15 } as any), /autoStopIdleTimeout must be a Duration/],
   ['CreateApplication maximumCapacity.cpu: 4', (s) => new EmrServerlessCreateApplication(s, 'Create', { releaseLabel: 'emr-7.5.0', applicationType: 'SPARK', maximumCapacity: { cpu: 4, memory: '8 GB' } } as any), /maximumCapacity.cpu must be a string; got 4/],
+  ["mode: 'BATCH'", run({ mode: 'BATCH' }), /mode must be an object; got "BATCH"/],
+  ['mode: a plain object', run({ mode: { Value: 'BATCH' } }), /mode must be an EmrServerlessJobRunMode/],
+  ['retryPolicy: 3', run({ retryPolicy: 3 }), /retryPolicy must be an object; got 3/],
+  ["retryPolicy.maxAttempts: '3'", run({ retryPolicy: { maxAttempts: '3' } }), /retryPolicy.maxAttempts must be a number; got "3"/],
+  ['executionIamPolicy.policy: a JSON string', run({ executionIamPolicy: { policy: '{"Statement":[]}' } }), /executionIamPolicy.policy must be an object; got/],
+  ['executionIamPolicy.policy: a plain object', run({ executionIamPolicy: { policy: { Statement: [] } } }), /executionIamPolicy.policy must be an iam.PolicyDocument/],
+  ['executionIamPolicy.managedPolicies: ARNs', run({ executionIamPolicy: { managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] } }), /executionIamPolicy.managedPolicies\[0\] must be an object; got "arn:aws:iam::aws:policy\/ReadOnlyAccess"/],
+  ['CreateApplication initialCapacity: a map', create({ initialCapacity: { Driver: { workerCount: 1 } } }), /initialCapacity must be a list of object items/],
+  ["CreateApplication initialCapacity workerCount: '1'", create({ initialCapacity: [{ workerType: 'Driver', workerCount: '1', cpu: '1', memory: '2' }] }), /initialCapacity\[0\].workerCount must be a number; got "1"/],
+  ['CreateApplication initialCapacity cpu missing', create({ initialCapacity: [{ workerType: 'Driver', workerCount: 1, memory: '2' }] }), /initialCapacity\[0\].cpu must be given \(required\)/],
+  ["CreateApplication autoStart: 'yes'", create({ autoStart: 'yes' }), /autoStart must be a boolean; got "yes"/],
+  ["CreateApplication vpc: 'vpc-1'", create({ vpc: 'vpc-1' }), /vpc must be a VPC \(ec2.IVpc\); got "vpc-1"/],
+  ["CreateApplication securityGroups: ['sg-1']", create({ securityGroups: ['sg-1'] }), /securityGroups\[0\] must be a security group \(ec2.ISecurityGroup\); got "sg-1"/],
+  ['CreateApplication imageUri: 5', create({ imageUri: 5 }), /imageUri must be a string; got 5/],
+  ["CreateApplication runtimeConfiguration: 'spark-defaults'", create({ runtimeConfiguration: 'spark-defaults' }), /runtimeConfiguration must be a list of object items/],
+  ["CreateApplication monitoring.managedPersistence: 'no'", create({ monitoring: { managedPersistence: 'no' } }), /monitoring.managedPersistence must be a boolean; got "no"/],
+  ['CreateApplication scheduler.queueTimeout: 60', create({ scheduler: { queueTimeout: 60 } }), /scheduler.queueTimeout must be a Duration/],
+  ["CreateApplication interactive.studioEnabled: 'true'", create({ interactive: { studioEnabled: 'true' } }), /interactive.studioEnabled must be a boolean; got "true"/],
 ];
 
 describe.each([['JSONPath', sfn.QueryLanguage.JSON_PATH], ['JSONata', sfn.QueryLanguage.JSONATA]])('careless inputs are refused by name (%s)', (_name, queryLanguage) => {

@@ -8,14 +8,22 @@
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync
  */
-import { Duration, aws_stepfunctions as sfn } from 'aws-cdk-lib';
+import { Duration, aws_iam as iam, aws_stepfunctions as sfn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EmrServerlessStartJobRun, JobDriver, testing } from '../../src';
+import { EmrServerlessJobRunMode, EmrServerlessStartJobRun, JobDriver, testing } from '../../src';
 import { MATRIX, expectValidAsl, renderChainable, runPlaced } from '../support';
 
 const SYNC = 'arn:aws:states:::emr-serverless:startJobRun.sync';
 const NAME = /^Etl-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** The error name a throttled call reports (`<service>.<exception>`); the construct's users retry on it. */
+/**
+ * The error name a throttled call reports: `<Service>.<Exception>`, both PascalCase, the exception with its
+ * `Exception` suffix, as Step Functions names the errors of AWS service calls
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html). AWS does not list the error
+ * names of the optimized EMR Serverless integration
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html), and the EMR Serverless API models
+ * no ThrottlingException (it is one of the common errors); the name below follows that documented rule and is not
+ * verified against a recorded execution.
+ */
 const THROTTLED = 'EMRServerless.ThrottlingException';
 
 function build(scope: Construct) {
@@ -134,4 +142,49 @@ test('a Catch inside a Map turns a FAILED job run into a result, other items go 
   expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
   expect(result.output[0].JobRun.State).toBe('SUCCESS');
   expect(result.output[1]).toEqual({ failed: 'exit 1' });
+});
+
+describe.each(MATRIX)('mode, retry policy and execution IAM policy reach the integration: %s, %s', (language, placement) => {
+  test('the request carries them; a streaming job run that EMR Serverless gives up on fails the state', async () => {
+    // GIVEN
+    const buildStreaming = (scope: Construct) => new EmrServerlessStartJobRun(scope, 'Etl', {
+      applicationId: '00f1abcdef123456',
+      jobDriver: JobDriver.sparkSubmit({ entryPoint: 's3://code-bucket/jobs/stream.py' }),
+      mode: EmrServerlessJobRunMode.STREAMING,
+      retryPolicy: { maxFailedAttemptsPerHour: 4 },
+      executionIamPolicy: {
+        policy: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::data/*'] })] }),
+      },
+    });
+    const requests: any[] = [];
+    // WHEN
+    const ok = await runPlaced(buildStreaming, {
+      language,
+      placement,
+      taskHandler: ({ request }) => {
+        requests.push(request);
+        return { result: jobRun(request, 'SUCCESS', { Mode: request.Mode }) };
+      },
+    });
+    // THEN
+    expect(ok.status).toBe('SUCCEEDED');
+    expect(requests[0]).toEqual(expect.objectContaining({
+      Mode: 'STREAMING',
+      RetryPolicy: { MaxFailedAttemptsPerHour: 4 },
+      ExecutionIamPolicy: { Policy: expect.any(String) },
+    }));
+    expect(JSON.parse(requests[0].ExecutionIamPolicy.Policy).Statement).toEqual([{ Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::data/*' }]);
+    expect(ok.output.JobRun.Mode).toBe('STREAMING');
+
+    const failed = await runPlaced(buildStreaming, {
+      language,
+      placement,
+      taskHandler: ({ request }) => ({
+        error: 'States.TaskFailed',
+        cause: JSON.stringify(jobRun(request, 'FAILED', { StateDetails: 'Exceeded max failed attempts per hour', Mode: 'STREAMING' }).JobRun),
+      }),
+    });
+    expect(failed.status).toBe('FAILED');
+    expect(JSON.parse(failed.cause!)).toEqual(expect.objectContaining({ State: 'FAILED', Mode: 'STREAMING' }));
+  });
 });

@@ -1,11 +1,11 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import type { EmrServerlessConfiguration, EmrServerlessMonitoring } from '../start-job-run';
 import { invalid } from '../../private/errors';
 import { isDynamic, isLiteral } from '../../private/expressions';
 import { escapeIamName } from '../../private/names';
 import { checkCount, checkLength, checkPattern } from '../../private/validation';
 import { containsExpression, containsJsonPath } from '../../private/values';
+import type { EmrServerlessConfiguration, EmrServerlessMonitoring } from '../start-job-run';
 
 /**
  * Shared by the EMR Serverless tasks: the request members StartJobRun and CreateApplication have in common
