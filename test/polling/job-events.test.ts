@@ -795,6 +795,29 @@ describe('the Express definition, executed', () => {
     expect(result.serviceCalls['Query tokens'][0].ExpressionAttributeValues).toEqual({ ':jobKey': { S: `${PREFIX}42` } });
   });
 
+  test.each([
+    [BATCH_JOB_EVENTS, { jobId: '4c7599ae-0a82-49aa-ba5a-4727fcce14a8', status: 'SUCCEEDED' }, '4c7599ae-0a82-49aa-ba5a-4727fcce14a8'],
+    [GLUE_CRAWLER_EVENTS, { crawlerName: 'nightly "raw" crawl', state: 'Failed' }, 'nightly "raw" crawl'],
+    [BEDROCK_BATCH_INFERENCE_EVENTS, { batchJobArn: 'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefghwxyz', status: 'Completed' }, 'arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abcdefghwxyz'],
+  ])('%j: the rule\'s input, filled as EventBridge fills it, queries the key the waiting side stores', async (source, detail, jobId) => {
+    // GIVEN: the rule's input template, its placeholder replaced by the detail's value as JSON (it stands outside quotes)
+    const stack = newTestStack();
+    registeredWait(stack, 'Wait', source);
+    const { InputPathsMap: paths, InputTemplate: template } = rulesOf(stack)[0].Properties.Targets[0].InputTransformer;
+    const [[name, path]] = Object.entries(paths as Record<string, string>);
+    const text = (template['Fn::Join'][1] as any[]).map((part) => (typeof part === 'string' ? part : 'tokens')).join('');
+    const value = path.split('.').slice(1).reduce((v: any, key) => v[key], { detail });
+    const input = JSON.parse(text.replace(`<${name}>`, JSON.stringify(value)));
+
+    // WHEN
+    const world = new World();
+    const result = await world.run(input);
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.serviceCalls['Query tokens'][0].ExpressionAttributeValues).toEqual({ ':jobKey': { S: `${jobKeyPrefix(source)}${jobId}` } });
+  });
+
   test('the table contract the definition reads', () => {
     expect(TOKEN_TABLE).toEqual({ partitionKey: 'jobKey', sortKey: 'waiter', tokenAttribute: 'token', ttlAttribute: 'expiresAt' });
   });
