@@ -152,3 +152,29 @@ export function executionStoppedAcknowledgements(): NagAcknowledgement[] {
     reason: 'The queue is itself the dead-letter queue of the execution-stopped handler (its Lambda on-failure destination and its rule target\'s DLQ), which cdk-nag only recognises between queues',
   }];
 }
+
+/**
+ * The acknowledged findings of the stack's resume path of event-driven waits (`JobDetection.events()`, see
+ * src/polling/private/job-event-resume.ts), by path under the stack's `CdkSfnJobsJobEvents`.
+ */
+export function jobEventsAcknowledgements(stack: Stack): NagAcknowledgement[] {
+  const resume = `/${stack.node.path}/CdkSfnJobsJobEvents`;
+  return [{
+    id: 'AwsSolutions-IAM5',
+    reason: 'CloudWatch Logs log-delivery actions (logs:CreateLogDelivery, …) that aws-cdk-lib grants for the Express machine\'s logging accept only *',
+    appliesTo: ['Resource::*'],
+    path: `${resume}/Resume/Role`,
+  }, {
+    id: 'AwsSolutions-SF2',
+    reason: 'The resume path is three API calls per waiter, logged step by step in its log group; X-Ray tracing would add xray:* on * and a trace per event',
+    path: `${resume}/Resume`,
+  }, {
+    id: 'AwsSolutions-SQS3',
+    reason: 'The queue is itself the dead-letter queue of the resume rules\' targets, which cdk-nag only recognises between queues',
+    path: `${resume}/DeadLetterQueue`,
+  }, {
+    id: 'AwsSolutions-DDB3',
+    reason: 'The token table is a cache of task tokens that expire within a poll round; there is nothing to recover to a point in time',
+    path: `${resume}/Tokens`,
+  }];
+}

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aspects, CfnResource, Duration, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aspects, Duration, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { bundledHandler } from '../handler';
-import { definitionStates, definitionText, DefinedState } from './definition';
+import { definitionText, DefinedState, stateMachinesIn, statesOfMachine } from './definition';
 
 /** What a job-starting state of ours starts, and how the job is cancelled. */
 export type JobStarter =
@@ -116,19 +116,6 @@ interface Wiring {
   readonly seen: Set<JobStarter>;
   /** Every state machine of the stack. */
   readonly machines: sfn.CfnStateMachine[];
-}
-
-function stateMachinesIn(scope: IConstruct): sfn.CfnStateMachine[] {
-  return scope.node.findAll()
-    .filter((c): c is sfn.CfnStateMachine => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::StepFunctions::StateMachine');
-}
-
-/** The states of a definition CDK can read at synthesis (not one in S3). */
-function statesOfMachine(machine: sfn.CfnStateMachine): DefinedState[] | undefined {
-  const definition = machine.definitionString ?? machine.definition;
-  if (definition === undefined) return undefined;
-  const text = definitionText(Stack.of(machine).resolve(definition));
-  return text === undefined ? undefined : definitionStates(text);
 }
 
 function matches(state: DefinedState, starter: JobStarter): boolean {

@@ -1,6 +1,9 @@
 /**
  * Reading a state machine's definition at synthesis, to find out which of our states it contains.
  */
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { IConstruct } from 'constructs';
 
 /** A Task (or other) state of a definition, at any depth. */
 export interface DefinedState {
@@ -57,6 +60,20 @@ export function definitionStates(text: string): DefinedState[] {
   };
   visit(definition, false);
   return found;
+}
+
+/** Every state machine (L1) under `scope`. */
+export function stateMachinesIn(scope: IConstruct): sfn.CfnStateMachine[] {
+  return scope.node.findAll()
+    .filter((c): c is sfn.CfnStateMachine => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::StepFunctions::StateMachine');
+}
+
+/** The states of a definition CDK can read at synthesis (not one in S3). */
+export function statesOfMachine(machine: sfn.CfnStateMachine): DefinedState[] | undefined {
+  const definition = machine.definitionString ?? machine.definition;
+  if (definition === undefined) return undefined;
+  const text = definitionText(Stack.of(machine).resolve(definition));
+  return text === undefined ? undefined : definitionStates(text);
 }
 
 function isObject(value: unknown): value is Record<string, any> {
