@@ -1,17 +1,18 @@
-import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { invalid } from '../private/errors';
-import { isLiteral } from '../private/expressions';
+import { isJsonata, isLiteral } from '../private/expressions';
 import { managedRuleStatement } from '../private/iam';
 import { TASK_BASE_PROPS } from '../private/task-props';
 import { checkCount, checkDurationRange, checkHeartbeat, checkIntegerRange, checkLength, checkPattern, checkProps, checkUnique } from '../private/validation';
+import { containsExpression, containsJsonPath } from '../private/values';
 import { EMR_SERVERLESS_APPLICATION_RULE } from './private/arns';
-import { checkTagMap, renderConfigurations, renderMonitoring } from './private/configuration';
+import { checkClientToken, checkTagMap, renderConfigurations, renderDiskEncryption, renderMonitoring } from './private/configuration';
 import { EmrServerlessTaskBase } from './private/task-base';
-import type { EmrServerlessConfiguration, EmrServerlessMonitoring } from './start-job-run';
+import type { EmrServerlessConfiguration, EmrServerlessDiskEncryption, EmrServerlessMonitoring } from './start-job-run';
 
 /** The kind of jobs an EMR Serverless application runs. */
 export enum EmrServerlessApplicationType {
@@ -102,6 +103,47 @@ export interface EmrServerlessInteractiveConfiguration {
    * @default - EMR Serverless's default
    */
   readonly livyEndpointEnabled?: boolean;
+  /**
+   * Whether interactive sessions may be started on the application (`StartSession`).
+   *
+   * @default - EMR Serverless's default
+   */
+  readonly sessionEnabled?: boolean;
+}
+
+/**
+ * The image of one worker type (instead of `imageUri` for all of them).
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_WorkerTypeSpecificationInput.html
+ */
+export interface EmrServerlessWorkerTypeSpecification {
+  /** The worker type: `Driver` or `Executor` (Spark), `HiveDriver` or `TezTask` (Hive). */
+  readonly workerType: string;
+  /**
+   * The ECR image URI of this worker type (1 to 1024 characters, with a tag or digest). Its repository policy must
+   * let EMR Serverless pull it.
+   */
+  readonly imageUri: string;
+}
+
+/**
+ * Trusted identity propagation through IAM Identity Center (EMR 7.8.0 and later).
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_IdentityCenterConfigurationInput.html
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-service-trusted-prop-getting-started.html
+ */
+export interface EmrServerlessIdentityCenterConfiguration {
+  /**
+   * The ARN of the IAM Identity Center instance, `arn:aws:sso:::instance/ssoins-<16 characters>` (10 to 1024
+   * characters): a literal or a deploy-time value (IAM is scoped to it).
+   */
+  readonly instanceArn: string;
+  /**
+   * Whether Livy sessions keep running after their users log out or their Identity Center sessions expire.
+   *
+   * @default - EMR Serverless's default
+   */
+  readonly userBackgroundSessions?: boolean;
 }
 
 /**
@@ -248,6 +290,53 @@ interface EmrServerlessCreateApplicationOptions {
    * @default - no scheduler configuration
    */
   readonly scheduler?: EmrServerlessSchedulerConfiguration;
+
+  /**
+   * Encrypt the workers' local disks with your own KMS key; job runs inherit it. The state machine role gets no
+   * permission on the key: none is documented for the caller
+   * (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/disk-encryption-cmk.html).
+   *
+   * @default - a service-owned key
+   */
+  readonly diskEncryption?: EmrServerlessDiskEncryption;
+
+  /**
+   * The image of each worker type; it must name every worker type of the application type (`Driver` and `Executor`
+   * for Spark, `HiveDriver` and `TezTask` for Hive), and cannot be combined with `imageUri` (the API takes one or the
+   * other).
+   *
+   * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_CreateApplication.html
+   * @default - `imageUri`, or EMR Serverless's image of the release
+   */
+  readonly workerTypeSpecifications?: EmrServerlessWorkerTypeSpecification[];
+
+  /**
+   * Whether EMR Serverless reports costs per job run (job level cost allocation).
+   *
+   * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_JobLevelCostAllocationConfiguration.html
+   * @default - EMR Serverless's default
+   */
+  readonly jobLevelCostAllocation?: boolean;
+
+  /**
+   * Trusted identity propagation through IAM Identity Center. The state machine role gets the `sso:` actions EMR
+   * Serverless documents for creating such an application (`DescribeInstance`, `CreateApplication`,
+   * `DeleteApplication`, `PutApplicationAuthenticationMethod`, `PutApplicationAssignmentConfiguration`,
+   * `PutApplicationGrant`, `PutApplicationAccessScope`) on the instance and its applications.
+   *
+   * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-service-trusted-prop-getting-started.html
+   * @default - no Identity Center integration
+   */
+  readonly identityCenter?: EmrServerlessIdentityCenterConfiguration;
+
+  /**
+   * The idempotency token of the create (1 to 64 characters of letters, digits and `._-`): a repeated token returns
+   * the application created first instead of a second one.
+   *
+   * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_CreateApplication.html
+   * @default - none sent: the API marks the token required and idempotent, and the integration fills it for each call
+   */
+  readonly clientToken?: string;
 }
 
 /** Properties of `EmrServerlessCreateApplication.jsonPath()`. */
@@ -269,6 +358,10 @@ const WORKER_TYPE = /^[a-zA-Z]+[-_]*[a-zA-Z]+$/;
 const IMAGE_URI = /^([a-z0-9]+[a-z0-9-.]*)\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$/;
 const RELEASE_LABEL = /^[A-Za-z0-9._/-]+$/;
 const SERVICE_LINKED_ROLE_SERVICE = 'ops.emr-serverless.amazonaws.com';
+/** IdentityCenterConfigurationInput.identityCenterInstanceArn, 10 to 1024 characters. */
+const SSO_INSTANCE_ARN = /^arn:(aws[a-zA-Z0-9-]*):sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+/** The worker types of each application type (CreateApplication, workerTypeSpecifications). */
+const WORKER_TYPES: Record<string, string[]> = { SPARK: ['Driver', 'Executor'], HIVE: ['HiveDriver', 'TezTask'] };
 
 /**
  * Creates an EMR Serverless application from Step Functions (`createApplication`): by default with `.sync`, the
@@ -290,6 +383,7 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
   }
 
   private readonly request: Record<string, any>;
+  private identityCenterInstanceArn?: string;
 
   constructor(scope: Construct, id: string, props: EmrServerlessCreateApplicationProps) {
     super(scope, id, checkProps(scope, id, props, CREATE_APPLICATION_PROPS), 'createApplication', sfn.IntegrationPattern.RUN_JOB);
@@ -326,6 +420,10 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
       checkPattern(this, 'imageUri', props.imageUri, IMAGE_URI, 'an image URI with a tag or digest (<registry>/<repository>:<tag>)');
     }
     const scheduler = renderScheduler(this, props.scheduler);
+    checkClientToken(this, props.clientToken);
+    const disk = renderDiskEncryption(this, 'diskEncryption', props.diskEncryption);
+    const workerTypes = renderWorkerTypeSpecifications(this, props);
+    const identityCenter = this.renderIdentityCenter(props.identityCenter);
     const monitoring = renderMonitoring(this, 'monitoring', props.monitoring);
     const autoStop = props.autoStop !== undefined || props.autoStopIdleTimeout !== undefined
       ? {
@@ -339,6 +437,7 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
       ? {
         ...(props.interactive.studioEnabled !== undefined ? { StudioEnabled: props.interactive.studioEnabled } : {}),
         ...(props.interactive.livyEndpointEnabled !== undefined ? { LivyEndpointEnabled: props.interactive.livyEndpointEnabled } : {}),
+        ...(props.interactive.sessionEnabled !== undefined ? { SessionEnabled: props.interactive.sessionEnabled } : {}),
       }
       : undefined;
 
@@ -360,6 +459,11 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
       ...(interactive ? { InteractiveConfiguration: interactive } : {}),
       ...(scheduler ? { SchedulerConfiguration: scheduler } : {}),
       ...(props.tags && Object.keys(props.tags).length > 0 ? { Tags: props.tags } : {}),
+      ...(disk ? { DiskEncryptionConfiguration: disk } : {}),
+      ...(workerTypes ? { WorkerTypeSpecifications: workerTypes } : {}),
+      ...(props.jobLevelCostAllocation !== undefined ? { JobLevelCostAllocationConfiguration: { Enabled: props.jobLevelCostAllocation } } : {}),
+      ...(identityCenter ? { IdentityCenterConfiguration: identityCenter } : {}),
+      ...(props.clientToken !== undefined ? { ClientToken: props.clientToken } : {}),
     };
     this._setPolicies(this.createPolicyStatements());
   }
@@ -367,6 +471,27 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
   /** @internal */
   protected _request(): Record<string, any> {
     return this.request;
+  }
+
+  /**
+   * `IdentityCenterConfiguration`: the instance ARN (10 to 1024 characters, `arn:<partition>:sso:::instance/...`),
+   * literal or deploy-time (the `sso:` statements are scoped to it, so a run-time value is refused).
+   *
+   * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_IdentityCenterConfigurationInput.html
+   */
+  private renderIdentityCenter(ic: EmrServerlessIdentityCenterConfiguration | undefined): Record<string, any> | undefined {
+    if (ic === undefined) return undefined;
+    const arn = ic.instanceArn;
+    if (isJsonata(arn) || containsExpression(arn) || containsJsonPath(arn) || sfn.JsonPath.isEncodedJsonPath(arn)) {
+      invalid(this, 'identityCenter.instanceArn', 'an ARN known at synth or deploy time (the sso: statements are scoped to it)', arn);
+    }
+    checkLength(this, 'identityCenter.instanceArn', arn, 10, 1024);
+    checkPattern(this, 'identityCenter.instanceArn', arn, SSO_INSTANCE_ARN, 'the ARN of an IAM Identity Center instance (arn:<partition>:sso:::instance/ssoins-<16 characters>)');
+    this.identityCenterInstanceArn = arn;
+    return {
+      IdentityCenterInstanceArn: arn,
+      ...(ic.userBackgroundSessions !== undefined ? { UserBackgroundSessionsEnabled: ic.userBackgroundSessions } : {}),
+    };
   }
 
   /**
@@ -434,6 +559,27 @@ export class EmrServerlessCreateApplication extends EmrServerlessTaskBase {
       resources: [`arn:${Aws.PARTITION}:iam::${stack.account}:role/aws-service-role/${SERVICE_LINKED_ROLE_SERVICE}/AWSServiceRoleForAmazonEMRServerless*`],
       conditions: { StringLike: { 'iam:AWSServiceName': SERVICE_LINKED_ROLE_SERVICE } },
     }));
+    if (this.identityCenterInstanceArn !== undefined) {
+      // "Permissions to create trusted-identity propagation enabled EMR Serverless Application": EMR Serverless creates
+      // (and deletes) one Identity Center application of its own in the caller's name
+      // (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/security-iam-service-trusted-prop-getting-started.html).
+      // Resources: the instance (arn:<partition>:sso:::instance/<instance id>) and the applications of that instance
+      // (arn:<partition>:sso::<account>:application/<instance id>/*), the ARN forms of the IAM Identity Center
+      // resource types (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamidentitycenter.html).
+      const instanceId = Token.isUnresolved(this.identityCenterInstanceArn)
+        ? Fn.select(1, Fn.split(':instance/', this.identityCenterInstanceArn))
+        : this.identityCenterInstanceArn.split(':instance/')[1];
+      statements.push(new iam.PolicyStatement({
+        actions: [
+          'sso:DescribeInstance', 'sso:CreateApplication', 'sso:DeleteApplication', 'sso:PutApplicationAuthenticationMethod',
+          'sso:PutApplicationAssignmentConfiguration', 'sso:PutApplicationGrant', 'sso:PutApplicationAccessScope',
+        ],
+        resources: [
+          this.identityCenterInstanceArn,
+          `arn:${Aws.PARTITION}:sso::${stack.account}:application/${instanceId}/*`,
+        ],
+      }));
+    }
     return statements;
   }
 }
@@ -473,6 +619,42 @@ function renderInitialCapacity(scope: Construct, capacity: EmrServerlessInitialC
       },
     };
   });
+  return out;
+}
+
+/**
+ * `WorkerTypeSpecifications`: a map of worker types to their image; every worker type of a literal application type,
+ * none other, and not with `imageUri` ("You can either set image details in this parameter for each worker type, or
+ * in imageConfiguration for all worker types").
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_CreateApplication.html
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_WorkerTypeSpecificationInput.html
+ */
+function renderWorkerTypeSpecifications(scope: Construct, props: EmrServerlessCreateApplicationProps): Record<string, any> | undefined {
+  const specs = props.workerTypeSpecifications;
+  if (specs === undefined) return undefined;
+  if (props.imageUri !== undefined) {
+    invalid(scope, 'workerTypeSpecifications', 'left out when imageUri is given (the API takes an image for all worker types or one per worker type)', `${specs.length} worker types`);
+  }
+  checkCount(scope, 'workerTypeSpecifications', specs, 1, 10);
+  checkUnique(scope, 'workerTypeSpecifications workerType', specs.map((w) => w.workerType));
+  const out: Record<string, any> = {};
+  specs.forEach((w, i) => {
+    const at = `workerTypeSpecifications[${i}]`;
+    if (!isLiteral(w.workerType)) invalid(scope, `${at}.workerType`, 'a literal (it is a key of the request)', w.workerType);
+    checkLength(scope, `${at}.workerType`, w.workerType, 1, 50);
+    checkPattern(scope, `${at}.workerType`, w.workerType, WORKER_TYPE, 'a worker type such as Driver, Executor, HiveDriver or TezTask');
+    checkLength(scope, `${at}.imageUri`, w.imageUri, 1, 1024);
+    checkPattern(scope, `${at}.imageUri`, w.imageUri, IMAGE_URI, 'an image URI with a tag or digest (<registry>/<repository>:<tag>)');
+    out[w.workerType] = { ImageConfiguration: { ImageUri: w.imageUri } };
+  });
+  const expected = isLiteral(props.applicationType) ? WORKER_TYPES[props.applicationType] : undefined;
+  if (expected !== undefined) {
+    const given = Object.keys(out).sort();
+    if (given.join(',') !== [...expected].sort().join(',')) {
+      invalid(scope, 'workerTypeSpecifications', `every worker type of a ${props.applicationType} application and no other (${expected.join(', ')})`, given.join(', '));
+    }
+  }
   return out;
 }
 
@@ -531,6 +713,23 @@ const CREATE_APPLICATION_PROPS: Record<string, string> = {
   'interactive': 'object?',
   'interactive.studioEnabled': 'boolean?',
   'interactive.livyEndpointEnabled': 'boolean?',
+  'interactive.sessionEnabled': 'boolean?',
+  'monitoring.s3EncryptionKey': 'key?',
+  'monitoring.managedPersistenceEncryptionKey': 'key?',
+  'monitoring.prometheusRemoteWriteUrl': 'string?',
+  'monitoring.cloudWatchLogs.encryptionKey': 'key?',
+  'monitoring.cloudWatchLogs.logTypes': '{array}?',
+  'diskEncryption': 'object?',
+  'diskEncryption.key': 'key',
+  'diskEncryption.encryptionContext': '{string}?',
+  'workerTypeSpecifications': 'instance[]?',
+  'workerTypeSpecifications[].workerType': 'string',
+  'workerTypeSpecifications[].imageUri': 'string',
+  'jobLevelCostAllocation': 'boolean?',
+  'identityCenter': 'object?',
+  'identityCenter.instanceArn': 'string',
+  'identityCenter.userBackgroundSessions': 'boolean?',
+  'clientToken': 'string?',
   'scheduler': 'object?',
   'scheduler.queueTimeout': 'duration?',
   'scheduler.maxConcurrentRuns': 'number?',

@@ -1,5 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../private/errors';
@@ -11,8 +12,8 @@ import { checkCount, checkDurationRange, checkHeartbeat, checkIntegerRange, chec
 import { containsExpression } from '../private/values';
 import { applicationArn, EMR_SERVERLESS_ID, EMR_SERVERLESS_JOB_RULE, EMR_SERVERLESS_PRINCIPAL as SERVICE_PRINCIPAL } from './private/arns';
 import {
-  checkOptionalString, checkRequiredString, checkTagMap, checkText, isLiteralS3Uri, renderConfigurations,
-  renderMonitoring, s3ObjectArn,
+  checkClientToken, checkOptionalString, checkRequiredString, checkTagMap, checkText, isLiteralS3Uri, logEncryptionKeyArns,
+  renderConfigurations, renderDiskEncryption, renderMonitoring, s3ObjectArn,
 } from './private/configuration';
 import { EmrServerlessTaskBase } from './private/task-base';
 
@@ -184,6 +185,25 @@ export interface EmrServerlessCloudWatchLogging {
    * @default - none
    */
   readonly logStreamNamePrefix?: string;
+
+  /**
+   * The KMS key that encrypts the logs in CloudWatch Logs (a symmetric key, not an alias). On a job run, the state
+   * machine role gets `kms:GenerateDataKey` and `kms:Decrypt` on it: EMR Serverless refuses a job run whose submitter
+   * may not use the key (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-log-encryption.html).
+   * The key policy must also let CloudWatch Logs use it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Which logs of which workers go to CloudWatch Logs: 1 to 4 of `SPARK_DRIVER`, `SPARK_EXECUTOR`, `HIVE_DRIVER`,
+   * `TEZ_TASK`, each with 1 to 5 of `STDOUT`, `STDERR`, `HIVE_LOG`, `TEZ_AM`, `SYSTEM_LOGS`, e.g.
+   * `{ SPARK_DRIVER: ['STDOUT', 'STDERR'], SPARK_EXECUTOR: ['STDERR'] }`.
+   *
+   * @default - the driver's STDOUT and STDERR (EMR Serverless's default)
+   */
+  readonly logTypes?: { [workerType: string]: string[] };
 }
 
 /**
@@ -213,6 +233,58 @@ export interface EmrServerlessMonitoring {
    * @default - the application's setting (enabled unless turned off)
    */
   readonly managedPersistence?: boolean;
+
+  /**
+   * The KMS key that encrypts the logs written under `s3LogUri` (a symmetric key, not an alias). On a job run, the
+   * state machine role gets `kms:GenerateDataKey` and `kms:Decrypt` on it (EMR Serverless refuses a job run whose
+   * submitter may not use the key); the execution role writes the logs: grant it the key through `grantPrincipal`.
+   *
+   * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-log-encryption.html
+   * @default - the bucket's default encryption
+   */
+  readonly s3EncryptionKey?: kms.IKey;
+
+  /**
+   * The KMS key that encrypts the logs kept in managed storage (a symmetric key, not an alias; not with
+   * `managedPersistence: false`). On a job run, the state machine role gets `kms:GenerateDataKey` and `kms:Decrypt`
+   * on it (EMR Serverless refuses a job run whose submitter may not use the key).
+   *
+   * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-log-encryption.html
+   * @default - an AWS owned key
+   */
+  readonly managedPersistenceEncryptionKey?: kms.IKey;
+
+  /**
+   * Send the job runs' metrics to Amazon Managed Service for Prometheus: the workspace's remote write URL,
+   * `https://aps-workspaces.<region>.amazonaws.com/workspaces/<workspace id>/api/v1/remote_write` (1 to 10,280
+   * characters). The execution role writes the metrics (`aps:RemoteWrite`): grant it through `grantPrincipal`.
+   *
+   * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_PrometheusMonitoringConfiguration.html
+   * @default - no Prometheus metrics
+   */
+  readonly prometheusRemoteWriteUrl?: string;
+}
+
+/**
+ * Encryption of the workers' local disks with your own KMS key (instead of a service-owned key).
+ *
+ * IAM: neither the EMR Serverless API reference nor its disk encryption guide documents a permission the caller needs
+ * on the key, so the state machine role gets none; the key policy decides who may use the key.
+ *
+ * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_DiskEncryptionConfiguration.html
+ * @see https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/disk-encryption-cmk.html
+ */
+export interface EmrServerlessDiskEncryption {
+  /** The KMS key (a symmetric encryption key; an alias is refused, the API takes key ARNs). */
+  readonly key: kms.IKey;
+
+  /**
+   * An encryption context (at most 8 entries; keys 1 to 128 characters, values 1 to 384). It appears in plain text in
+   * CloudTrail: no secrets.
+   *
+   * @default - none
+   */
+  readonly encryptionContext?: { [key: string]: string };
 }
 
 /**
@@ -234,6 +306,13 @@ export interface EmrServerlessConfigurationOverrides {
    * @default - the application's monitoring configuration
    */
   readonly monitoring?: EmrServerlessMonitoring;
+
+  /**
+   * Encrypt the workers' local disks of this job run with your own KMS key.
+   *
+   * @default - the application's disk encryption
+   */
+  readonly diskEncryption?: EmrServerlessDiskEncryption;
 }
 
 /**
@@ -380,6 +459,19 @@ interface EmrServerlessStartJobRunOptions {
    * @default - the execution role's permissions
    */
   readonly executionIamPolicy?: EmrServerlessExecutionIamPolicy;
+
+  /**
+   * The idempotency token of the start (1 to 64 characters of letters, digits and `._-`): EMR Serverless starts one
+   * job run per token and returns that job run again for a repeated token. Give a value derived from the execution
+   * (`States.Format('{}-etl', $$.Execution.Name)`, `{% $states.context.Execution.Name & '-etl' %}`) so that a
+   * retried start whose first answer was lost does not start a second job run; add the attempt
+   * (`$$.State.RetryCount`) if retrying a failed `.sync` job run should start a new one, since the same token returns
+   * the failed job run.
+   *
+   * @see https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_StartJobRun.html
+   * @default - none sent: the API marks the token required and idempotent, and the integration fills it for each call
+   */
+  readonly clientToken?: string;
 }
 
 /** Properties of `EmrServerlessStartJobRun.jsonPath()`. */
@@ -444,6 +536,7 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
       }
     }
     checkTagMap(this, props.tags);
+    checkClientToken(this, props.clientToken);
     const overrides = renderOverrides(this, props.configurationOverrides);
     if (props.mode !== undefined) {
       if (typeof (props.mode as any).value !== 'string') invalid(this, 'mode', 'an EmrServerlessJobRunMode (EmrServerlessJobRunMode.BATCH or STREAMING)', props.mode);
@@ -483,6 +576,7 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
       ...(props.mode !== undefined ? { Mode: props.mode.value } : {}),
       ...(retryPolicy ? { RetryPolicy: retryPolicy } : {}),
       ...(executionIamPolicy ? { ExecutionIamPolicy: executionIamPolicy } : {}),
+      ...(props.clientToken !== undefined ? { ClientToken: props.clientToken } : {}),
     };
     this._setPolicies(this.createPolicyStatements());
   }
@@ -509,6 +603,14 @@ export class EmrServerlessStartJobRun extends EmrServerlessTaskBase implements i
       );
     }
     statements.push(passRoleStatement([this.executionRole], SERVICE_PRINCIPAL));
+    // Log encryption keys: "the user who submits the job ... must have permissions to use the key"
+    // (kms:GenerateDataKey, kms:Decrypt), or EMR Serverless refuses the job run
+    // (https://docs.aws.amazon.com/emr/latest/EMR-Serverless-UserGuide/jobs-log-encryption.html). The disk encryption
+    // key gets nothing: no caller permission is documented for it (disk-encryption-cmk.html).
+    const logKeys = logEncryptionKeyArns(this.props.configurationOverrides?.monitoring);
+    if (logKeys.length > 0) {
+      statements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: logKeys }));
+    }
     return statements;
   }
 }
@@ -521,6 +623,8 @@ function renderOverrides(scope: IConstruct, overrides: EmrServerlessConfiguratio
   }
   const monitoring = renderMonitoring(scope, 'configurationOverrides.monitoring', overrides.monitoring);
   if (monitoring) out.MonitoringConfiguration = monitoring;
+  const disk = renderDiskEncryption(scope, 'configurationOverrides.diskEncryption', overrides.diskEncryption);
+  if (disk) out.DiskEncryptionConfiguration = disk;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -620,6 +724,15 @@ const START_JOB_RUN_PROPS: Record<string, string> = {
   'configurationOverrides.applicationConfiguration[].properties': '{string}?',
   'configurationOverrides.applicationConfiguration[].configurations': 'instance[]?',
   'configurationOverrides.monitoring.managedPersistence': 'boolean?',
+  'configurationOverrides.monitoring.s3EncryptionKey': 'key?',
+  'configurationOverrides.monitoring.managedPersistenceEncryptionKey': 'key?',
+  'configurationOverrides.monitoring.prometheusRemoteWriteUrl': 'string?',
+  'configurationOverrides.monitoring.cloudWatchLogs.encryptionKey': 'key?',
+  'configurationOverrides.monitoring.cloudWatchLogs.logTypes': '{array}?',
+  'configurationOverrides.diskEncryption': 'object?',
+  'configurationOverrides.diskEncryption.key': 'key',
+  'configurationOverrides.diskEncryption.encryptionContext': '{string}?',
+  'clientToken': 'string?',
   'jobRunName': 'string?',
   'executionTimeout': 'duration?',
   'tags': '{string}?',

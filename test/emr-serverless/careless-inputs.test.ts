@@ -61,6 +61,18 @@ const CASES: Array<[string, (s: Stack) => unknown, RegExp]> = [
   ["CreateApplication runtimeConfiguration: 'spark-defaults'", create({ runtimeConfiguration: 'spark-defaults' }), /runtimeConfiguration must be a list of object items/],
   ["CreateApplication monitoring.managedPersistence: 'no'", create({ monitoring: { managedPersistence: 'no' } }), /monitoring.managedPersistence must be a boolean; got "no"/],
   ['CreateApplication scheduler.queueTimeout: 60', create({ scheduler: { queueTimeout: 60 } }), /scheduler.queueTimeout must be a Duration/],
+  ['s3EncryptionKey: an ARN string', run({ configurationOverrides: { monitoring: { s3EncryptionKey: 'arn:aws:kms:us-east-1:123456789012:key/k' } } }), /configurationOverrides.monitoring.s3EncryptionKey must be a KMS key \(kms.IKey\); got "arn:aws:kms/],
+  ["logTypes: ['STDOUT']", run({ configurationOverrides: { monitoring: { cloudWatchLogs: { logTypes: ['STDOUT'] } } } }), /cloudWatchLogs.logTypes must be an object of list values/],
+  ['logTypes value a string', run({ configurationOverrides: { monitoring: { cloudWatchLogs: { logTypes: { SPARK_DRIVER: 'STDOUT' } } } } }), /cloudWatchLogs.logTypes.SPARK_DRIVER must be a list/],
+  ['diskEncryption without key', run({ configurationOverrides: { diskEncryption: {} } }), /configurationOverrides.diskEncryption.key must be given \(required\)/],
+  ['clientToken: 1', run({ clientToken: 1 }), /clientToken must be a string; got 1/],
+  ['prometheusRemoteWriteUrl: 5', run({ configurationOverrides: { monitoring: { prometheusRemoteWriteUrl: 5 } } }), /prometheusRemoteWriteUrl must be a string; got 5/],
+  ['CreateApplication workerTypeSpecifications: a map', create({ workerTypeSpecifications: { Driver: { imageUri: 'x' } } }), /workerTypeSpecifications must be a list of object items/],
+  ['CreateApplication workerTypeSpecifications imageUri missing', create({ workerTypeSpecifications: [{ workerType: 'Driver' }] }), /workerTypeSpecifications\[0\].imageUri must be given \(required\)/],
+  ["CreateApplication jobLevelCostAllocation: 'on'", create({ jobLevelCostAllocation: 'on' }), /jobLevelCostAllocation must be a boolean; got "on"/],
+  ['CreateApplication identityCenter: an ARN string', create({ identityCenter: 'arn:aws:sso:::instance/ssoins-1234567890abcdef' }), /identityCenter must be an object; got/],
+  ['CreateApplication diskEncryption.key: an ARN', create({ diskEncryption: { key: 'arn:aws:kms:us-east-1:123456789012:key/k' } }), /diskEncryption.key must be a KMS key \(kms.IKey\)/],
+  ["CreateApplication interactive.sessionEnabled: 'yes'", create({ interactive: { sessionEnabled: 'yes' } }), /interactive.sessionEnabled must be a boolean; got "yes"/],
   ["CreateApplication interactive.studioEnabled: 'true'", create({ interactive: { studioEnabled: 'true' } }), /interactive.studioEnabled must be a boolean; got "true"/],
 ];
 
