@@ -156,6 +156,9 @@ function checkDistributed(state: any, processor: any, language: string, fail: (m
     if (config.Transformation !== undefined && config.Transformation !== 'NONE' && config.Transformation !== 'LOAD_AND_FLATTEN') {
       fail(`ItemReader.ReaderConfig.Transformation must be NONE or LOAD_AND_FLATTEN; got ${JSON.stringify(config.Transformation)}`);
     }
+    if (config.ManifestType !== undefined) {
+      fail(`ItemReader.ReaderConfig.ManifestType ${JSON.stringify(config.ManifestType)} is not supported by the offline executor (an S3 Inventory: InputType MANIFEST)`);
+    }
     if (config.Transformation === 'LOAD_AND_FLATTEN') {
       if (reader.Resource !== 'arn:aws:states:::s3:listObjectsV2') fail('ItemReader.ReaderConfig.Transformation LOAD_AND_FLATTEN needs the Resource arn:aws:states:::s3:listObjectsV2');
       if (config.InputType === 'PARQUET') fail('ItemReader.ReaderConfig.InputType PARQUET is not supported by the offline executor (CSV, JSON and JSONL are)');
