@@ -115,6 +115,7 @@ describe.each(languages)('%s: a Distributed Map runs at every depth', (language)
       Input: '13',
       InputDetails: { Included: true },
       Name: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      RedriveCount: 0,
       StartDate: '2026-01-01T00:00:00.000Z',
       StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine/M',
       Status: 'FAILED',
@@ -317,6 +318,15 @@ describe('definitions the executor refuses, by field', () => {
     ['a bad Mode', map({}, { ...processor({ P: { Type: 'Pass', End: true } }), ProcessorConfig: { Mode: 'BIG' } }), /ProcessorConfig.Mode must be INLINE or DISTRIBUTED; got "BIG"/],
     ['ToleratedFailureCount in an inline Map', map({ ToleratedFailureCount: 1 }, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), /ToleratedFailureCount need ItemProcessor.ProcessorConfig.Mode DISTRIBUTED/],
     ['a PARQUET reader', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'PARQUET' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "PARQUET"/],
+    // input-output-itemreader.html: ReaderConfig.Transformation NONE | LOAD_AND_FLATTEN, which needs an InputType
+    ['LOAD_AND_FLATTEN without an InputType', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN' }, Parameters: {} } }), /InputType must be one of CSV, JSON, JSONL, PARQUET with Transformation LOAD_AND_FLATTEN; got undefined/],
+    ['LOAD_AND_FLATTEN of PARQUET objects', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN', InputType: 'PARQUET' }, Parameters: {} } }), /InputType PARQUET is not supported by the offline executor/],
+    ['LOAD_AND_FLATTEN on getObject', map({ ItemReader: { Resource: getObject, ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN', InputType: 'JSON' }, Parameters: {} } }), /LOAD_AND_FLATTEN needs the Resource arn:aws:states:::s3:listObjectsV2/],
+    ['an Athena manifest', map({ ItemReader: { Resource: getObject, ReaderConfig: { ManifestType: 'ATHENA_DATA', InputType: 'CSV' }, Parameters: {} } }), /ManifestType "ATHENA_DATA" is not supported by the offline executor/],
+    ['an unknown reader Transformation', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'FLAT' }, Parameters: {} } }), /ReaderConfig.Transformation must be NONE or LOAD_AND_FLATTEN; got "FLAT"/],
+    // input-output-resultwriter.html: WriterConfig.Transformation NONE | COMPACT | FLATTEN, OutputType JSON | JSONL
+    ['an unknown WriterConfig Transformation', map({ ResultWriter: { WriterConfig: { Transformation: 'SQUASH' } } }), /WriterConfig.Transformation must be one of NONE, COMPACT, FLATTEN; got "SQUASH"/],
+    ['an unknown WriterConfig OutputType', map({ ResultWriter: { WriterConfig: { OutputType: 'CSV' } } }), /WriterConfig.OutputType must be JSON or JSONL; got "CSV"/],
     ['an unknown InputType', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'XML' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "XML"/],
     ['GIVEN without CSVHeaders', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'GIVEN' }, Parameters: {} } }), /CSVHeaders must be a non-empty array/],
     ['an unknown reader Resource', map({ ItemReader: { Resource: 'arn:aws:states:::s3:headObject', Parameters: {} } }), /ItemReader.Resource must be one of/],
@@ -348,6 +358,199 @@ describe('ResultWriter without a Resource formats the output', () => {
 
     // THEN
     expect(result.output).toEqual([1, 1, 2, 2]);
+  });
+});
+
+/**
+ * ResultWriter (Map): https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+ * - WriterConfig alone previews the formatted output: the results are the state's output, nothing is written.
+ * - NONE: each child's output unchanged "in addition to the workflow metadata", in the page's example's members:
+ *   ExecutionArn (`…:execution:<machine>/<label>:<name>`), Input, InputDetails, Name, Output (JSON text),
+ *   OutputDetails, RedriveCount, RedriveStatus, RedriveStatusReason, StartDate, StateMachineArn
+ *   (`…:stateMachine:<machine>/<label>`), Status, StopDate.
+ * - A failed child's result is its execution result unchanged, whatever the transformation.
+ * - Exported: the state returns MapRunArn (`…:mapRun:<machine>/<label>:<id>`) and ResultWriterDetails
+ *   { Bucket, Key: `<Prefix>/<id>/manifest.json` }.
+ */
+describe('ResultWriter as input-output-resultwriter.html describes it', () => {
+  const ARN = 'arn:aws:states:us-east-1:123456789012';
+  const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+  const doubleOr13 = (writer: any, extra: any = {}) => ({
+    StartAt: 'M',
+    States: { M: { ...workMap('JSONPath', { ResultWriter: writer, ...extra }), End: true } },
+  });
+
+  test('WriterConfig Transformation NONE without a Resource: the children\'s execution results are the output (input-output-resultwriter.html)', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(doubleOr13({ WriterConfig: { Transformation: 'NONE', OutputType: 'JSON' } }))
+      .execute({ input: { items: [1, 2] }, taskHandler: doubler(3), stateMachineName: 'orderProcessing' });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toHaveLength(2);
+    const [first] = result.output;
+    expect(Object.keys(first)).toEqual(['ExecutionArn', 'Input', 'InputDetails', 'Name', 'Output', 'OutputDetails', 'RedriveCount',
+      'RedriveStatus', 'RedriveStatusReason', 'StartDate', 'StateMachineArn', 'Status', 'StopDate']);
+    expect(first).toEqual({
+      ExecutionArn: `${ARN}:execution:orderProcessing/M:${first.Name}`,
+      Input: '1',
+      InputDetails: { Included: true },
+      Name: expect.stringMatching(new RegExp(`^${UUID}$`)),
+      Output: '2',
+      OutputDetails: { Included: true },
+      RedriveCount: 0,
+      RedriveStatus: 'NOT_REDRIVABLE',
+      RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
+      StartDate: '2026-01-01T00:00:00.000Z',
+      StateMachineArn: `${ARN}:stateMachine:orderProcessing/M`,
+      Status: 'SUCCEEDED',
+      StopDate: '2026-01-01T00:00:03.000Z',
+    });
+    expect(result.output[1].Output).toBe('4');
+  });
+
+  test('a tolerated failed child is its execution result unchanged, also under FLATTEN (input-output-resultwriter.html, Note)', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(doubleOr13({ WriterConfig: { Transformation: 'FLATTEN' } }, { ToleratedFailureCount: 1 }))
+      .execute({ input: { items: [1, 13] }, taskHandler: doubler() });
+
+    // THEN
+    expect(result.output[0]).toBe(2);
+    expect(result.output[1]).toMatchObject({ Error: 'Work.Unlucky', Cause: 'thirteen', Input: '13', InputDetails: { Included: true }, RedriveCount: 0, Status: 'FAILED' });
+    expect(result.output[1].ExecutionArn).toMatch(new RegExp(`^${ARN}:execution:StateMachine/M:${UUID}$`));
+  });
+
+  test('exported to S3: the output is MapRunArn and ResultWriterDetails, the Key under the Map Run\'s id (input-output-resultwriter.html)', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(doubleOr13({
+      Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'amzn-s3-demo-destination-bucket', Prefix: 'csvProcessJobs' },
+    }, { Label: 'Map' })).execute({ input: { items: [1] }, taskHandler: doubler(), stateMachineName: 'csvProcess' });
+
+    // THEN
+    const id = /:mapRun:csvProcess\/Map:(.+)$/.exec(result.output.MapRunArn)?.[1];
+    expect(id).toMatch(new RegExp(`^${UUID}$`));
+    expect(result.output).toEqual({
+      MapRunArn: `${ARN}:mapRun:csvProcess/Map:${id}`,
+      ResultWriterDetails: { Bucket: 'amzn-s3-demo-destination-bucket', Key: `csvProcessJobs/${id}/manifest.json` },
+    });
+  });
+});
+
+/**
+ * ItemReader (Map): https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
+ * "Processing nested data sets": ReaderConfig.Transformation LOAD_AND_FLATTEN reads each object listed by
+ * ListObjectsV2, parses it by InputType and iterates over its rows or records; ItemsPointer selects a nested array
+ * of a JSON object.
+ */
+describe('ItemReader LOAD_AND_FLATTEN and ItemsPointer (input-output-itemreader.html)', () => {
+  const listing = {
+    Contents: [
+      { Key: 'logs/a.json', Size: 20, ETag: '"a"', LastModified: '2025-09-11T00:00:00.000Z', StorageClass: 'STANDARD' },
+      { Key: 'logs/b.json', Size: 20, ETag: '"b"', LastModified: '2025-09-11T00:00:00.000Z', StorageClass: 'STANDARD' },
+    ],
+  };
+  const flattenMap = (language: 'JSONPath' | 'JSONata', readerConfig: any) => ({
+    ...(language === 'JSONata' ? { QueryLanguage: 'JSONata' } : {}),
+    StartAt: 'Read',
+    States: {
+      Read: {
+        Type: 'Map',
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:listObjectsV2',
+          ReaderConfig: readerConfig,
+          ...(language === 'JSONata' ? { Arguments: { Bucket: 'b', Prefix: 'logs/' } } : { Parameters: { Bucket: 'b', Prefix: 'logs/' } }),
+        },
+        ItemSelector: language === 'JSONata'
+          ? { v: '{% $states.context.Map.Item.Value %}', src: '{% $states.context.Map.Item.Source %}' }
+          : { 'v.$': '$$.Map.Item.Value', 'src.$': '$$.Map.Item.Source' },
+        ItemProcessor: processor({ P: { Type: 'Pass', End: true } }),
+        End: true,
+      },
+    },
+  });
+
+  test.each(languages)('%s: the listed objects are read with GetObject (mock config: the next responses) and their records are the items', async (language) => {
+    // GIVEN
+    const mockConfig = {
+      StateMachines: { SM: { TestCases: { T: { Read: 'Objects' } } } },
+      MockedResponses: {
+        Objects: {
+          0: { Return: listing },
+          1: { Return: { Body: '[{"n":1},{"n":2}]' } },
+          2: { Return: { Body: '[{"n":3}]' } },
+        },
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(flattenMap(language, { InputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' }))
+      .execute({ mockConfig, testCase: 'T', stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.output).toEqual([
+      { v: { n: 1 }, src: 'S3://b/logs/a.json' },
+      { v: { n: 2 }, src: 'S3://b/logs/a.json' },
+      { v: { n: 3 }, src: 'S3://b/logs/b.json' },
+    ]);
+    expect(result.unusedMocks).toEqual([]);
+  });
+
+  test('the task handler is called with ListObjectsV2, then GetObject { Bucket, Key } for each object; CSV objects with their headers', async () => {
+    // GIVEN
+    const calls: any[] = [];
+    const handler: testing.ITaskHandler = {
+      handle: (inv) => {
+        calls.push({ resource: inv.resource, request: inv.request });
+        if (inv.resource.endsWith('listObjectsV2')) return { result: listing };
+        return { result: { Body: inv.request.Key === 'logs/a.json' ? 'id,name\n1,x\n' : 'id,name\n2,y,extra\n3\n' } };
+      },
+    };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(flattenMap('JSONPath', { InputType: 'CSV', Transformation: 'LOAD_AND_FLATTEN', CSVHeaderLocation: 'FIRST_ROW' }))
+      .execute({ taskHandler: handler });
+
+    // THEN
+    expect(result.output.map((o: any) => o.v)).toEqual([{ id: '1', name: 'x' }, { id: '2', name: 'y' }, { id: '3', name: '' }]);
+    expect(calls).toEqual([
+      { resource: 'arn:aws:states:::s3:listObjectsV2', request: { Bucket: 'b', Prefix: 'logs/' } },
+      { resource: 'arn:aws:states:::s3:getObject', request: { Bucket: 'b', Key: 'logs/a.json' } },
+      { resource: 'arn:aws:states:::s3:getObject', request: { Bucket: 'b', Key: 'logs/b.json' } },
+    ]);
+  });
+
+  test('Transformation NONE (the default) keeps iterating over the objects\' metadata', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(flattenMap('JSONPath', { Transformation: 'NONE' })).execute({ taskHandler: { handle: () => ({ result: listing }) } });
+
+    // THEN
+    expect(result.output[0]).toEqual({ v: { Etag: '"a"', Key: 'logs/a.json', LastModified: 1757548800, Size: 20, StorageClass: 'STANDARD' }, src: 'S3://b' });
+  });
+
+  test('ItemsPointer selects the nested array of a JSON object', async () => {
+    // GIVEN
+    const definition = {
+      StartAt: 'Read',
+      States: {
+        Read: {
+          Type: 'Map',
+          ItemReader: {
+            Resource: 'arn:aws:states:::s3:getObject',
+            ReaderConfig: { InputType: 'JSON', ItemsPointer: '/inventory/products/featured' },
+            Parameters: { Bucket: 'amzn-s3-demo-bucket', Key: 'nested-data-file.json' },
+          },
+          ItemProcessor: processor({ P: { Type: 'Pass', End: true } }),
+          End: true,
+        },
+      },
+    };
+    const body = JSON.stringify({ inventory: { products: { featured: [{ sku: 'a' }, { sku: 'b' }], other: [] } } });
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ taskHandler: { handle: () => ({ result: { Body: body } }) } });
+
+    // THEN
+    expect(result.output).toEqual([{ sku: 'a' }, { sku: 'b' }]);
   });
 });
 

@@ -18,14 +18,162 @@ function jsonataLib(): Jsonata {
   return jsonataModule;
 }
 
-const compiled = new Map<string, ReturnType<Jsonata>>();
-function compile(body: string): ReturnType<Jsonata> {
-  let expression = compiled.get(body);
-  if (!expression) {
-    expression = jsonataLib()(body);
-    compiled.set(body, expression);
+interface Compiled {
+  readonly expression: ReturnType<Jsonata>;
+  /** The lookups that replaced `[constants][predicate]` filters (see `foldConstantFilters`), bound at evaluation. */
+  readonly picks: Record<string, unknown>;
+}
+
+const compiled = new Map<string, Compiled>();
+function compileFolded(body: string): Compiled {
+  let entry = compiled.get(body);
+  if (!entry) {
+    const expression = jsonataLib()(body);
+    entry = { expression, picks: foldConstantFilters(expression.ast()) };
+    compiled.set(body, entry);
   }
-  return expression;
+  return entry;
+}
+function compile(body: string): ReturnType<Jsonata> {
+  return compileFolded(body).expression;
+}
+
+/** How many `[constants][predicate]` filters of the expression are evaluated once per lookup (for tests). */
+export function constantFilterCount(body: string): number {
+  return Object.keys(compileFolded(body).picks).length;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Constant filters, evaluated once
+//
+// A poller's schedule is a table lookup: `[w0, w1, …][$states.input.poll.index]`. jsonata evaluates it as written:
+// the array constructor builds the table item by item, then the filter evaluates its predicate once per item (the
+// predicate could depend on the item), so each lookup costs O(table) awaited evaluations, O(table²) when the index
+// is itself such a lookup. The value is the same when the table is made of literals and the predicate cannot see
+// the item: then the table is built once, when the expression is compiled, and the predicate is evaluated once per
+// lookup. The rewritten node calls a function that applies the predicate's value exactly as jsonata's filter does
+// (a number or numbers pick items, counted from the end when negative and rounded down; any other value keeps all
+// items or none by its effective boolean value), and returns a jsonata sequence, which is unwrapped as the filter's
+// result is. Only these predicates are evaluated once: literals, variables bound outside the expression (`$states`,
+// workflow variables; `$$`), paths of plain field names from those, arithmetic, comparison, boolean and string
+// operators, conditions, and array constructors and constant filters of those: no function calls (`$random()`
+// differs per call), no context (`$`, bare field names), no parent, focus or index bindings. A table without items
+// is left as it is (jsonata never evaluates a predicate over no items, so it never fails there).
+// ---------------------------------------------------------------------------------------------------------------
+
+const PURE_BINARY = new Set(['+', '-', '*', '/', '%', '=', '!=', '<', '<=', '>', '>=', '&', 'and', 'or', 'in', '..']);
+/** Keys a node may have to be a candidate (anything else: focus, index, tuple, group, stages, ancestry, …). */
+const PLAIN_KEYS = new Set(['type', 'value', 'position', 'steps', 'lhs', 'rhs', 'expression', 'expressions', 'consarray',
+  'keepSingletonArray', 'keepArray', 'predicate', 'condition', 'then', 'else', 'arguments', 'procedure', 'pick']);
+
+function plainKeys(node: any): boolean {
+  return Object.keys(node).every((k) => PLAIN_KEYS.has(k));
+}
+
+function literal(node: any): boolean {
+  return node !== null && typeof node === 'object' && plainKeys(node) && node.predicate === undefined
+    && (node.type === 'number' || node.type === 'string' || (node.type === 'value' && (node.value === null || typeof node.value === 'boolean')));
+}
+
+/** Names bound anywhere in the expression (`:=`, lambda parameters, `@$v`, `#$v`): a predicate naming one is not hoisted. */
+function boundNames(node: any, out: Set<string>): Set<string> {
+  if (Array.isArray(node)) {
+    for (const n of node) boundNames(n, out);
+  } else if (node !== null && typeof node === 'object') {
+    if (node.type === 'bind' && node.lhs?.type === 'variable') out.add(node.lhs.value);
+    if (node.type === 'lambda' && Array.isArray(node.arguments)) for (const a of node.arguments) out.add(a.value);
+    if (typeof node.focus === 'string') out.add(node.focus);
+    if (typeof node.index === 'string') out.add(node.index);
+    for (const v of Object.values(node)) if (v !== null && typeof v === 'object') boundNames(v, out);
+  }
+  return out;
+}
+
+/** Whether the node's value cannot depend on the context item, and is the same each time it is evaluated. */
+function contextFree(node: any, bound: Set<string>): boolean {
+  if (node === null || typeof node !== 'object' || !plainKeys(node)) return false;
+  if (node.pick !== undefined) return node.arguments.every((a: any) => contextFree(a, bound));
+  if (node.predicate !== undefined) return false;
+  switch (node.type) {
+    case 'number': case 'string': return true;
+    case 'value': return node.value === null || typeof node.value === 'boolean';
+    case 'variable': return node.value !== '' && !bound.has(node.value);
+    case 'path': {
+      const [head, ...rest] = node.steps ?? [];
+      return head?.type === 'variable' && contextFree(head, bound)
+        && rest.every((s: any) => s.type === 'name' && plainKeys(s) && s.predicate === undefined && s.keepArray === undefined);
+    }
+    case 'binary': return PURE_BINARY.has(node.value) && contextFree(node.lhs, bound) && contextFree(node.rhs, bound);
+    case 'unary':
+      if (node.value === '-') return contextFree(node.expression, bound);
+      if (node.value === '[') return node.expressions.every((e: any) => contextFree(e, bound));
+      return false;
+    case 'condition': return contextFree(node.condition, bound) && contextFree(node.then, bound) && (node.else === undefined || contextFree(node.else, bound));
+    default: return false;
+  }
+}
+
+function jsonataNumeric(n: unknown): n is number {
+  if (typeof n !== 'number' || Number.isNaN(n)) return false;
+  if (!Number.isFinite(n)) throw { code: 'D1001', value: n, stack: new Error().stack };
+  return true;
+}
+
+/** jsonata's filter over `table` with the predicate's value `value` (its evaluateFilter, predicate evaluated once). */
+function pickFunction(table: readonly unknown[]): unknown {
+  return {
+    _jsonata_function: true,
+    implementation(this: any, value: unknown) {
+      const results = this.createSequence();
+      let res: unknown = value;
+      if (jsonataNumeric(res)) res = [res];
+      if (Array.isArray(res) && res.every((r) => jsonataNumeric(r))) {
+        // items in table order; an index given twice picks its item twice
+        const counts = new Map<number, number>();
+        for (const r of res as number[]) {
+          let i = Math.floor(r);
+          if (i < 0) i = table.length + i;
+          counts.set(i, (counts.get(i) ?? 0) + 1);
+        }
+        for (const i of [...counts.keys()].sort((a, b) => a - b)) {
+          if (i < 0 || i >= table.length) continue;
+          for (let k = 0; k < counts.get(i)!; k++) results.push(table[i]);
+        }
+      } else if (this.environment.lookup('boolean').implementation(res)) {
+        for (const item of table) results.push(item);
+      }
+      return results;
+    },
+  };
+}
+
+/**
+ * Rewrites, in the compiled expression's tree, each `[literals…][predicate]` whose predicate is context-free into a
+ * call of a lookup bound under a name no expression can write. Returns the bindings.
+ */
+function foldConstantFilters(ast: any): Record<string, unknown> {
+  const picks: Record<string, unknown> = {};
+  const bound = boundNames(ast, new Set());
+  const visit = (node: any, inPath: boolean): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n, inPath);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) if (v !== null && typeof v === 'object') visit(v, k === 'steps');
+    if (inPath || node.type !== 'unary' || node.value !== '[' || !plainKeys(node) || node.keepArray !== undefined) return;
+    if (!Array.isArray(node.predicate) || node.predicate.length !== 1 || node.predicate[0].type !== 'filter') return;
+    if (Object.keys(node.predicate[0]).some((k) => k !== 'type' && k !== 'expr' && k !== 'position')) return;
+    const predicate = node.predicate[0].expr;
+    if (node.expressions.length === 0 || !node.expressions.every(literal) || !contextFree(predicate, bound)) return;
+    const name = `0pick${Object.keys(picks).length}`; // not a name jsonata's parser accepts: no expression can bind it
+    picks[name] = pickFunction(Object.freeze(node.expressions.map((e: any) => e.value)));
+    const position = node.position;
+    for (const k of Object.keys(node)) delete node[k];
+    Object.assign(node, { type: 'function', value: '(', position, arguments: [predicate], procedure: { type: 'variable', value: name, position }, pick: true });
+  };
+  visit(ast, false);
+  return picks;
 }
 
 /** True for a JSONata expression string: the whole string is `{% … %}` (anything else is a literal). */
@@ -110,8 +258,8 @@ export async function evaluateExpression(text: string, field: string, scope: Jso
   const body = text.slice(2, -2).trim();
   let value: any;
   try {
-    const expression = compile(body);
-    value = await expression.evaluate(null, { ...scope.variables, ...stepFunctionsFunctions(scope), states: scope.states });
+    const { expression, picks } = compileFolded(body);
+    value = await expression.evaluate(null, { ...scope.variables, ...stepFunctionsFunctions(scope), states: scope.states, ...picks });
   } catch (e: any) {
     const message = e instanceof StatesError ? e.cause : e?.message ?? String(e);
     throw new StatesError(ERRORS.QUERY_EVALUATION,

@@ -151,6 +151,21 @@ function checkDistributed(state: any, processor: any, language: string, fail: (m
     if (reader[other] !== undefined) fail(`ItemReader.${other} is a ${language === 'JSONata' ? 'JSONPath' : 'JSONata'} field; use ItemReader.${other === 'Parameters' ? 'Arguments' : 'Parameters'}`);
     if (state.ItemsPath !== undefined || state.Items !== undefined) fail('has both ItemReader and ItemsPath/Items: the items come from one of them');
     const config = reader.ReaderConfig ?? {};
+    // input-output-itemreader.html: ReaderConfig.Transformation NONE (the listed objects' metadata, the default) or
+    // LOAD_AND_FLATTEN (the listed objects' contents), which needs an InputType.
+    if (config.Transformation !== undefined && config.Transformation !== 'NONE' && config.Transformation !== 'LOAD_AND_FLATTEN') {
+      fail(`ItemReader.ReaderConfig.Transformation must be NONE or LOAD_AND_FLATTEN; got ${JSON.stringify(config.Transformation)}`);
+    }
+    if (config.ManifestType !== undefined) {
+      fail(`ItemReader.ReaderConfig.ManifestType ${JSON.stringify(config.ManifestType)} is not supported by the offline executor (an S3 Inventory: InputType MANIFEST)`);
+    }
+    if (config.Transformation === 'LOAD_AND_FLATTEN') {
+      if (reader.Resource !== 'arn:aws:states:::s3:listObjectsV2') fail('ItemReader.ReaderConfig.Transformation LOAD_AND_FLATTEN needs the Resource arn:aws:states:::s3:listObjectsV2');
+      if (config.InputType === 'PARQUET') fail('ItemReader.ReaderConfig.InputType PARQUET is not supported by the offline executor (CSV, JSON and JSONL are)');
+      if (!['CSV', 'JSON', 'JSONL'].includes(config.InputType)) {
+        fail(`ItemReader.ReaderConfig.InputType must be one of CSV, JSON, JSONL, PARQUET with Transformation LOAD_AND_FLATTEN; got ${JSON.stringify(config.InputType)}`);
+      }
+    }
     if (reader.Resource === 'arn:aws:states:::s3:getObject') {
       if (!INPUT_TYPES.has(config.InputType)) fail(`ItemReader.ReaderConfig.InputType must be one of ${[...INPUT_TYPES].join(', ')}; got ${JSON.stringify(config.InputType)}`);
       if (config.CSVHeaderLocation === 'GIVEN' && !(Array.isArray(config.CSVHeaders) && config.CSVHeaders.length > 0)) {
@@ -164,8 +179,13 @@ function checkDistributed(state: any, processor: any, language: string, fail: (m
       fail(`ResultWriter.Resource must be arn:aws:states:::s3:putObject; got ${JSON.stringify(writer.Resource)}`);
     }
     if (writer.Resource === undefined && writer.WriterConfig === undefined) fail('ResultWriter needs Resource and Parameters/Arguments, WriterConfig, or both');
-    if (writer.Resource === undefined && writer.WriterConfig?.Transformation === 'NONE') {
-      fail('ResultWriter.WriterConfig.Transformation NONE without a Resource (the executions\' metadata) is not supported by the offline executor');
+    // input-output-resultwriter.html: Transformation NONE, COMPACT or FLATTEN; OutputType JSON or JSONL.
+    const writerConfig = writer.WriterConfig ?? {};
+    if (writerConfig.Transformation !== undefined && !['NONE', 'COMPACT', 'FLATTEN'].includes(writerConfig.Transformation)) {
+      fail(`ResultWriter.WriterConfig.Transformation must be one of NONE, COMPACT, FLATTEN; got ${JSON.stringify(writerConfig.Transformation)}`);
+    }
+    if (writerConfig.OutputType !== undefined && !['JSON', 'JSONL'].includes(writerConfig.OutputType)) {
+      fail(`ResultWriter.WriterConfig.OutputType must be JSON or JSONL; got ${JSON.stringify(writerConfig.OutputType)}`);
     }
     if (writer[other] !== undefined) fail(`ResultWriter.${other} is a ${language === 'JSONata' ? 'JSONPath' : 'JSONata'} field`);
   }

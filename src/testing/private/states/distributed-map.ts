@@ -36,16 +36,28 @@ import { answerCall } from './task';
  *   StateMachineArn, Status FAILED, StopDate).
  * - With a `ResultWriter` that has a Resource, the results are written (recorded, not sent: there is no S3
  *   offline) and the state's result is `{ "MapRunArn", "ResultWriterDetails": { "Bucket", "Key" } }`, the Key being
- *   `<Prefix>/<map run id>/manifest.json`. Without one, the result is the array of the children's outputs.
+ *   `<Prefix>/<map run id>/manifest.json`. With only a `WriterConfig`, the state's result is the results as its
+ *   Transformation shapes them (NONE: each child's execution result; COMPACT: the outputs; FLATTEN: the outputs,
+ *   arrays flattened); without a ResultWriter, the array of the children's outputs. The Map Run ARN
+ *   (`…:mapRun:<machine>/<label>:<id>`), the children's ARNs and the execution-result members follow the
+ *   ResultWriter page's examples.
+ * - `ReaderConfig.Transformation: LOAD_AND_FLATTEN` on a ListObjectsV2 reader reads each listed object with GetObject
+ *   (further calls of the same state) and iterates over its records (InputType JSON, JSONL or CSV), each item's
+ *   `Map.Item.Source` being its object; `ReaderConfig.ItemsPointer` (a JSON Pointer) selects the array in a JSON object.
+ * - Our choice (AWS documents the error, not its cause): a Map Run over its threshold fails with the cause
+ *   "The specified tolerated failure threshold was exceeded".
  */
 export function isDistributed(state: any): boolean {
   return (state.ItemProcessor ?? state.Iterator)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
 }
 
-/** AWS's cause when a Map Run fails on its tolerated failure threshold. */
+/** The cause when a Map Run fails on its tolerated failure threshold (AWS names the error, not its cause: our choice). */
 export const EXCEEDED_CAUSE = 'The specified tolerated failure threshold was exceeded';
 
 const CSV_DELIMITERS: Record<string, string> = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t' };
+
+/** A child execution's result as the ResultWriter writes it (DescribeExecution's members, PascalCase). */
+type ChildRecord = Record<string, any>;
 
 interface Child {
   readonly input: any;
@@ -81,7 +93,7 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
 
   // The items and where they come from.
   let items: any[];
-  let source = 'STATE_DATA';
+  let source: string | string[] = 'STATE_DATA';
   if (state.ItemReader !== undefined) {
     const read = await readItems(ex, run, effective, context, await numberField(state.ItemReader.ReaderConfig, 'MaxItems', 'ItemReader.ReaderConfig.'));
     items = read.items;
@@ -113,7 +125,7 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
       selected.push(item);
       continue;
     }
-    const itemContext = { ...context, Map: { Item: { Index: index, Value: item, Source: source } } };
+    const itemContext = { ...context, Map: { Item: { Index: index, Value: item, Source: Array.isArray(source) ? source[index] : source } } };
     selected.push(jsonata
       ? await evaluateTemplate(selector, 'ItemSelector', ex.jsonataScope(run, { input, context: itemContext }))
       : jsonPath().applyPayloadTemplate(selector, ex.pathContext(effective, itemContext, frame)));
@@ -134,6 +146,9 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
   };
   let failedItems = 0;
   let results: any[];
+  /** Each child's execution result (DescribeExecution's members), for the `NONE` transformation. */
+  const succeededRecords: ChildRecord[] = new Array(children.length);
+  const failedRecords = new Set<any>();
   try {
     results = await ex.fork(frame, children.length, maxConcurrency, async (index: number, fiber: Fiber) => {
       fiber.childEvents = { last: 1 }; // 1: the child's ExecutionStarted
@@ -152,30 +167,51 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
         StateMachine: { Id: `arn:aws:states:${ex.region}:${ex.account}:stateMachine:${machine}`, Name: machine },
       };
       try {
-        return await ex.runMachine(processor, children[index].input, {
+        const output = await ex.runMachine(processor, children[index].input, {
           path: join(frame.path, `${name}/${index}`),
           language: frame.language,
           scope: new Scope(),
           fiber,
         });
+        const execution = fiber.executionContext!.Execution;
+        // The child's execution result, in the members and order of the ResultWriter page's `NONE` example.
+        succeededRecords[index] = {
+          ExecutionArn: execution.Id,
+          Input: JSON.stringify(children[index].input),
+          InputDetails: { Included: true },
+          Name: execution.Name,
+          Output: JSON.stringify(output ?? null),
+          OutputDetails: { Included: true },
+          RedriveCount: 0,
+          RedriveStatus: 'NOT_REDRIVABLE',
+          RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
+          StartDate: execution.StartTime,
+          StateMachineArn: fiber.executionContext!.StateMachine.Id,
+          Status: 'SUCCEEDED',
+          StopDate: new Date(ex.now).toISOString(),
+        };
+        return output;
       } catch (e) {
         if (!(e instanceof StatesError)) throw e;
         failedItems += children[index].weight;
         if (!allowed(failedItems)) throw new StatesError(ERRORS.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_CAUSE);
         // A failed child's result is its execution's, unchanged (input-output-resultwriter.html): as DescribeExecution.
         const execution = fiber.executionContext!.Execution;
-        return {
+        const record: ChildRecord = {
           Cause: e.cause,
           Error: e.error,
           ExecutionArn: execution.Id,
           Input: JSON.stringify(children[index].input),
           InputDetails: { Included: true },
           Name: execution.Name,
+          RedriveCount: 0,
           StartDate: execution.StartTime,
           StateMachineArn: fiber.executionContext!.StateMachine.Id,
           Status: 'FAILED',
           StopDate: new Date(ex.now).toISOString(),
         };
+        failedRecords.add(record);
+        return record;
       }
     });
   } catch (e) {
@@ -189,7 +225,8 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
   }
   ex.history.add(frame.fiber, ex.now, 'MapRunSucceeded');
 
-  const result = await writeResults(ex, run, results, effective, context, mapRunId, mapRunArn);
+  const records = results.map((r, i) => (failedRecords.has(r) ? r : succeededRecords[i]));
+  const result = await writeResults(ex, run, results, records, failedRecords, effective, context, mapRunId, mapRunArn);
   if (jsonata) return ex.jsonataOutput(run, state, { input, result, context }, result, state.Next);
   return ex.jsonPathOutput(state, input, result, context, frame);
 }
@@ -242,7 +279,7 @@ async function call(ex: Execution, run: StateRun, resource: string, request: any
 }
 
 async function readItems(ex: Execution, run: StateRun, effective: any, context: any,
-  maxItems: number | undefined): Promise<{ items: any[]; source: string }> {
+  maxItems: number | undefined): Promise<{ items: any[]; source: string | string[] }> {
   const { name, state, frame } = run;
   const reader = state.ItemReader;
   const config = reader.ReaderConfig ?? {};
@@ -252,77 +289,115 @@ async function readItems(ex: Execution, run: StateRun, effective: any, context: 
   const fail = (why: string): never => {
     throw new StatesError(ERRORS.ITEM_READER_FAILED, `State '${name}': ${why}`);
   };
-  const limit = (items: any[]) => (maxItems !== undefined && maxItems > 0 ? items.slice(0, maxItems) : items);
+  const enough = (items: any[]) => maxItems !== undefined && maxItems > 0 && items.length >= maxItems;
+  const limit = <T>(items: T[]) => (maxItems !== undefined && maxItems > 0 ? items.slice(0, maxItems) : items);
   const resource: string = reader.Resource;
   if (resource === 'arn:aws:states:::s3:listObjectsV2') {
-    const items: any[] = [];
+    const flatten = config.Transformation === 'LOAD_AND_FLATTEN';
+    const listed: any[] = [];
     let params = request;
     for (;;) {
       const page = await call(ex, run, resource, params);
       if (page === null || typeof page !== 'object' || (page.Contents !== undefined && !Array.isArray(page.Contents))) {
         fail(`the ListObjectsV2 result must be an object with a Contents array; got ${JSON.stringify(page)?.slice(0, 200)}`);
       }
-      for (const o of page.Contents ?? []) items.push(listedObject(o));
-      if (maxItems !== undefined && maxItems > 0 && items.length >= maxItems) break;
+      for (const o of page.Contents ?? []) listed.push(listedObject(o));
+      if (!flatten && enough(listed)) break;
       if (!page.IsTruncated || page.NextContinuationToken === undefined) break;
       params = { ...request, ContinuationToken: page.NextContinuationToken };
     }
-    return { items: limit(items), source: `S3://${request.Bucket}` };
+    if (!flatten) return { items: limit(listed), source: `S3://${request.Bucket}` };
+    // LOAD_AND_FLATTEN (input-output-itemreader.html, "Processing nested data sets"): each listed object is read
+    // with GetObject (a further call of the same state: the next mocked response, or the task handler with the
+    // Resource arn:aws:states:::s3:getObject and { Bucket, Key }) and parsed by InputType; its rows or records are
+    // the items, in listing order, each with the object as its Map.Item.Source.
+    const items: any[] = [];
+    const sources: string[] = [];
+    for (const o of listed) {
+      const objectRequest = { Bucket: request.Bucket, Key: o.Key };
+      const object = await call(ex, run, 'arn:aws:states:::s3:getObject', objectRequest);
+      const source = `S3://${request.Bucket}/${o.Key}`;
+      for (const item of parseObject(object, config, source, fail)) {
+        items.push(item);
+        sources.push(source);
+      }
+      if (enough(items)) break;
+    }
+    return { items: limit(items), source: limit(sources) };
   }
   // s3:getObject
   const source = `S3://${request.Bucket}/${request.Key}`;
   const object = await call(ex, run, resource, request);
+  if ((config.InputType ?? 'JSON') !== 'MANIFEST') return { items: limit(parseObject(object, config, source, fail)), source };
+  // An S3 Inventory manifest.json: its files are CSV data files (gzipped on S3; the mock gives their text), each
+  // read with a further call of the same state; each row is an item keyed by the manifest's fileSchema.
+  const body = bodyOf(object);
+  const manifest = typeof body === 'string' ? parseJson(body, `the manifest ${source}`, fail) : body;
+  if (manifest === null || typeof manifest !== 'object' || !Array.isArray(manifest.files) || typeof manifest.fileSchema !== 'string') {
+    fail(`the manifest ${source} must be an S3 Inventory manifest.json (fileSchema, files); got ${JSON.stringify(manifest)?.slice(0, 200)}`);
+  }
+  if ((manifest.fileFormat ?? 'CSV') !== 'CSV') fail(`the manifest's fileFormat ${manifest.fileFormat} is not supported by the offline executor (CSV is)`);
+  const columns = manifest.fileSchema.split(',').map((c: string) => c.trim());
+  const bucket = String(manifest.destinationBucket ?? request.Bucket).replace(/^arn:[^:]+:s3:::/, '');
+  const items: any[] = [];
+  for (const file of manifest.files) {
+    const data = await call(ex, run, resource, { Bucket: bucket, Key: file.key });
+    const csv = bodyOf(data);
+    if (typeof csv !== 'string') fail(`the inventory file s3://${bucket}/${file.key} must be given as its CSV text in Body; got ${JSON.stringify(csv)?.slice(0, 200)}`);
+    for (const row of parseCsv(csv, ',')) items.push(Object.fromEntries(columns.map((c: string, i: number) => [c, row[i] ?? ''])));
+    if (enough(items)) break;
+  }
+  return { items: limit(items), source };
+}
+
+/** GetObject's result: `{ "Body": … }` (S3's member), or the body itself. */
+function bodyOf(object: any): any {
+  return object !== null && typeof object === 'object' && !Array.isArray(object) && 'Body' in object ? object.Body : object;
+}
+
+function parseJson(text: string, what: string, fail: (why: string) => never): any {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return fail(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** RFC 6901 JSON Pointer (ReaderConfig.ItemsPointer): `/inventory/products/featured`. */
+function pointer(value: any, path: string, source: string, fail: (why: string) => never): any {
+  if (path === '') return value;
+  if (!path.startsWith('/')) fail(`ReaderConfig.ItemsPointer must be a JSON Pointer starting with '/'; got ${JSON.stringify(path)}`);
+  let node = value;
+  for (const raw of path.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !(key in node)) fail(`ReaderConfig.ItemsPointer ${path} selects nothing in ${source}`);
+    node = node[key];
+  }
+  return node;
+}
+
+/** One object's items by ReaderConfig.InputType (JSON, JSONL, CSV), as input-output-itemreader.html describes. */
+function parseObject(object: any, config: any, source: string, fail: (why: string) => never): any[] {
   const inputType = config.InputType ?? 'JSON';
-  const body = object !== null && typeof object === 'object' && !Array.isArray(object) && 'Body' in object ? object.Body : object;
+  const body = bodyOf(object);
   const text = () => (typeof body === 'string' ? body : fail(`the GetObject result's Body must be the object's text for InputType ${inputType}; got ${JSON.stringify(body)?.slice(0, 200)}`));
-  const parse = (t: string, what: string) => {
-    try {
-      return JSON.parse(t);
-    } catch (e) {
-      return fail(`${what} is not valid JSON: ${(e as Error).message}`);
-    }
-  };
   switch (inputType) {
     case 'JSON': {
-      const value = typeof body === 'string' ? parse(body, `the object ${source}`) : body;
+      let value = typeof body === 'string' ? parseJson(body, `the object ${source}`, fail) : body;
+      if (config.ItemsPointer !== undefined) value = pointer(value, config.ItemsPointer, source, fail);
       if (!Array.isArray(value)) fail(`the object ${source} must hold a JSON array; got ${JSON.stringify(value)?.slice(0, 200)}`);
-      return { items: limit(value), source };
+      return value;
     }
     case 'JSONL':
-      return { items: limit(text().split(/\r?\n/).filter((l) => l.trim() !== '').map((l, i) => parse(l, `line ${i + 1} of ${source}`))), source };
+      return text().split(/\r?\n/).filter((l) => l.trim() !== '').map((l, i) => parseJson(l, `line ${i + 1} of ${source}`, fail));
     case 'CSV': {
       const delimiter = CSV_DELIMITERS[config.CSVDelimiter ?? 'COMMA'] ?? fail(`ReaderConfig.CSVDelimiter ${JSON.stringify(config.CSVDelimiter)} is not one of ${Object.keys(CSV_DELIMITERS).join(', ')}`);
       const rows = parseCsv(text(), delimiter);
-      let headers: string[];
-      if ((config.CSVHeaderLocation ?? 'FIRST_ROW') === 'GIVEN') {
-        headers = config.CSVHeaders;
-      } else {
-        headers = rows.shift() ?? fail(`the object ${source} has no header row`);
-      }
-      return {
-        items: limit(rows).map((row) => Object.fromEntries(headers.map((h, i) => [h, row[i] ?? '']))),
-        source,
-      };
-    }
-    case 'MANIFEST': {
-      // An S3 Inventory manifest.json: its files are CSV data files (gzipped on S3; the mock gives their text), each
-      // read with a further call of the same state; each row is an item keyed by the manifest's fileSchema.
-      const manifest = typeof body === 'string' ? parse(body, `the manifest ${source}`) : body;
-      if (manifest === null || typeof manifest !== 'object' || !Array.isArray(manifest.files) || typeof manifest.fileSchema !== 'string') {
-        fail(`the manifest ${source} must be an S3 Inventory manifest.json (fileSchema, files); got ${JSON.stringify(manifest)?.slice(0, 200)}`);
-      }
-      if ((manifest.fileFormat ?? 'CSV') !== 'CSV') fail(`the manifest's fileFormat ${manifest.fileFormat} is not supported by the offline executor (CSV is)`);
-      const columns = manifest.fileSchema.split(',').map((c: string) => c.trim());
-      const bucket = String(manifest.destinationBucket ?? request.Bucket).replace(/^arn:[^:]+:s3:::/, '');
-      const items: any[] = [];
-      for (const file of manifest.files) {
-        const data = await call(ex, run, resource, { Bucket: bucket, Key: file.key });
-        const csv = data !== null && typeof data === 'object' && 'Body' in data ? data.Body : data;
-        if (typeof csv !== 'string') fail(`the inventory file s3://${bucket}/${file.key} must be given as its CSV text in Body; got ${JSON.stringify(csv)?.slice(0, 200)}`);
-        for (const row of parseCsv(csv, ',')) items.push(Object.fromEntries(columns.map((c: string, i: number) => [c, row[i] ?? ''])));
-        if (maxItems !== undefined && maxItems > 0 && items.length >= maxItems) break;
-      }
-      return { items: limit(items), source };
+      const headers: string[] = (config.CSVHeaderLocation ?? 'FIRST_ROW') === 'GIVEN'
+        ? config.CSVHeaders
+        : rows.shift() ?? fail(`the object ${source} has no header row`);
+      // Fewer fields than headers: empty strings; more: the extra fields are skipped (input-output-itemreader.html).
+      return rows.map((row) => Object.fromEntries(headers.map((h, i) => [h, row[i] ?? ''])));
     }
     default:
       return fail(`ReaderConfig.InputType ${inputType} is not supported by the offline executor (JSON, JSONL, CSV and MANIFEST are)`);
@@ -390,14 +465,30 @@ export function parseCsv(text: string, delimiter: string): string[][] {
 // ---------------------------------------------------------------------------------------------------------------
 // ResultWriter
 
-async function writeResults(ex: Execution, run: StateRun, results: any[], effective: any, context: any,
-  mapRunId: string, mapRunArn: string): Promise<any> {
+/**
+ * The results as the ResultWriter's `WriterConfig.Transformation` shapes them (input-output-resultwriter.html):
+ * `NONE`, each child's execution result (ExecutionArn, Input, InputDetails, Name, Output as JSON text, OutputDetails,
+ * RedriveCount, RedriveStatus, RedriveStatusReason, StartDate, StateMachineArn, Status, StopDate); `COMPACT`, the
+ * children's outputs; `FLATTEN`, the outputs with array outputs flattened into the list. A failed child's entry is
+ * its execution result unchanged under every transformation.
+ */
+export function transformResults(transformation: string, outputs: any[], records: ChildRecord[], failed: Set<any>): any[] {
+  switch (transformation) {
+    case 'NONE': return records;
+    case 'COMPACT': return outputs;
+    case 'FLATTEN': return outputs.flatMap((r) => (Array.isArray(r) && !failed.has(r) ? r : [r]));
+    default: throw new StatesError(ERRORS.RUNTIME, `ResultWriter.WriterConfig.Transformation must be one of NONE, COMPACT, FLATTEN; got ${JSON.stringify(transformation)}`);
+  }
+}
+
+async function writeResults(ex: Execution, run: StateRun, results: any[], records: ChildRecord[], failed: Set<any>,
+  effective: any, context: any, mapRunId: string, mapRunArn: string): Promise<any> {
   const writer = run.state.ResultWriter;
   if (writer === undefined) return results;
+  // Written to S3 without a WriterConfig: NONE; only a WriterConfig (a preview, nothing written): the state's output.
   const transformation = writer.WriterConfig?.Transformation ?? (writer.Resource !== undefined ? 'NONE' : 'COMPACT');
-  if (writer.Resource === undefined) {
-    return transformation === 'FLATTEN' ? results.flatMap((r) => (Array.isArray(r) ? r : [r])) : results;
-  }
+  const shaped = transformResults(transformation, results, records, failed);
+  if (writer.Resource === undefined) return shaped;
   const params = run.language === 'JSONata'
     ? (writer.Arguments !== undefined ? await evaluateTemplate(writer.Arguments, 'ResultWriter.Arguments', ex.jsonataScope(run, { input: run.input, context })) : {})
     : (writer.Parameters !== undefined ? jsonPath().applyPayloadTemplate(writer.Parameters, ex.pathContext(effective, context, run.frame)) : {});
