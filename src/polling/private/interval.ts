@@ -69,15 +69,16 @@ export const EVENTS = {
    */
   parallel: 4,
   /**
-   * `JobDetection.events()`: the round's `putItem.waitForTaskToken` Task instead of the Wait: TaskStateEntered,
-   * TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded (the event returned the token) or TaskTimedOut (the
-   * round's timeout; caught), TaskStateExited.
+   * `JobDetection.events()`: the round's `putItem.waitForTaskToken` Task instead of the Wait, when the event returns
+   * the token: TaskStateEntered, TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskStateExited. A round
+   * that times out records TaskTimedOut and, caught, no TaskStateExited (5).
    * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
    */
   eventWait: 6,
   /**
-   * `JobDetection.events()` when the PutItem itself fails (caught): TaskStateEntered, TaskScheduled, TaskStarted,
-   * TaskFailed, TaskStateExited, then the net Wait's WaitStateEntered, WaitStateExited.
+   * `JobDetection.events()` when the PutItem itself fails (caught): TaskStateEntered, TaskScheduled, TaskStarted, the
+   * failure (AWS lists TaskSubmitFailed for a submission that failed; our executor records TaskSubmitted and
+   * TaskFailed: counted as 2), then the net Wait's WaitStateEntered, WaitStateExited.
    */
   eventWaitNet: 7,
 } as const;
@@ -133,14 +134,14 @@ export function eventFirstWaitSeconds(policy: PollPolicy): number {
 
 /**
  * A loop with `JobDetection.events()`: each round's Wait (2 events, 1 transition) becomes the
- * `putItem.waitForTaskToken` Task; counted at its worst, the PutItem failing and the net Wait running after it (7
- * events, 2 transitions), so that `maxJobDuration` and the `timeout` check hold whatever happens to DynamoDB. The
- * first round is short (see {@link eventFirstWaitSeconds}).
+ * `putItem.waitForTaskToken` Task; counted at its worst (the PutItem failing and the net Wait running: 7 events, 2
+ * transitions; a round the token ends is 6 events, one that times out 5), so that `maxJobDuration` and the `timeout` check hold whatever
+ * happens to the events and to DynamoDB. The first round is short (see {@link eventFirstWaitSeconds}).
  */
 export function eventLoopCost(loop: LoopCost, policy: PollPolicy): LoopCost {
   return {
     ...loop,
-    pollEvents: loop.pollEvents - 2 + EVENTS.eventWaitNet,
+    pollEvents: loop.pollEvents - 2 + Math.max(EVENTS.eventWait, EVENTS.eventWaitNet),
     pollTransitions: loop.pollTransitions - 1 + TRANSITIONS.eventWaitNet,
     firstWaitSeconds: eventFirstWaitSeconds(policy),
   };
