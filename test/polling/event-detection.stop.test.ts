@@ -114,7 +114,9 @@ async function stoppedRun(stopAt: number, finishes: Record<string, number>) {
   const account = answer(finishes);
   const calls = new RecordedCalls();
   const input = { shards: [{ shard: 'a' }, { shard: 'b' }] };
-  const result = await testing.Workflow.fromDefinition(definition).execute({ input, startTime: START, taskHandler: calls.around(account.handle), maxTransitions: 20_000 });
+  const result = await testing.Workflow.fromDefinition(definition).execute({
+    input, startTime: START, taskHandler: calls.around(account.handle), maxTransitions: 20_000,
+  });
   const events = historyOf(result, calls, { startTime: START, stopAtSeconds: stopAt, input });
   return { stack, stateMachine, result, events, jobs: account.jobs };
 }
