@@ -18,7 +18,7 @@
  * Each measurement starts after a full garbage collection; the variants alternate within each repetition.
  *
  * Prints JSON and writes it to bench/results/<timestamp>.json. Options: --sizes 1,50,200 --reps 5
- * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,poller,sdk-poll (default all; `executor` is the
+ * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,poller,sdk-poll,events (default all; `executor` is the
  * offline executor's benchmark, bench/executor.ts; `poller` the BatchPollerJob runs in both languages, bench/poller.ts;
  * `sdk-poll` the cost of the SDK-check waits, bench/sdk-poll.ts; `events` polling vs event-driven waits, bench/event-waits.ts).
  */

@@ -340,3 +340,44 @@ test('a user table is used as given; the policy holds no expression text', () =>
     .toEqual([{ 'Fn::GetAtt': [logicalIdOf(table), 'Arn'] }]);
   void iam;
 });
+
+test('README example ("Event-driven waits"): synthesizes to valid ASL, both rounds in it', () => {
+  // GIVEN the README's TypeScript example, as written
+  const stack = newTestStack();
+  const scope: Construct = stack;
+  const crawl = new GlueCrawlerPollerJob(scope, 'Crawl', { crawlerName: 'sales-raw', detection: JobDetection.events() });
+  const etl = new JobPoller(scope, 'Etl', {
+    errorPrefix: 'Etl',
+    start: { resource: 'arn:aws:states:::aws-sdk:glue:startJobRun', parameters: { JobName: 'etl' }, resultFields: { runId: 'JobRunId' } },
+    sdkCheck: {
+      jobDescription: 'Glue job run',
+      call: { resource: 'arn:aws:states:::aws-sdk:glue:getJobRun', parameters: { JobName: 'etl' }, jobParameters: { RunId: 'runId' } },
+      status: {
+        statusField: 'JobRun.JobRunState',
+        runningValues: ['STARTING', 'RUNNING', 'STOPPING', 'WAITING'],
+        succeededValues: ['SUCCEEDED'],
+        reasonField: 'JobRun.ErrorMessage',
+      },
+    },
+    detection: JobDetection.events({
+      event: {
+        source: 'aws.glue',
+        detailType: 'Glue Job State Change',
+        jobField: 'jobRunId',
+        statusField: 'state',
+        terminalStatuses: ['SUCCEEDED', 'FAILED', 'TIMEOUT', 'STOPPED'],
+        jobKey: 'runId',
+      },
+    }),
+    cancelJobOnExecutionStop: false,
+  });
+
+  // WHEN
+  const { definition } = renderChainable(crawl.next(etl));
+
+  // THEN
+  expectValidAsl(definition);
+  expect(branchStates(definition, 'Crawl')['Crawl: Wait for job event'].Arguments.Item.jobKey.S).toContain('aws.glue|Glue Crawler State Change|');
+  expect(branchStates(definition, 'Etl')['Etl: Wait for job event'].Arguments.Item.jobKey.S).toContain('aws.glue|Glue Job State Change|');
+  expect(stack.node.findAll().filter((c) => c.node.id === JOB_EVENTS_ID)).toHaveLength(1); // one resume path per stack
+});
