@@ -8,8 +8,6 @@ import type { JobPollerSdkCheck } from '../sdk-check';
 export interface JobPollerFacts {
   readonly start: JobPollerStart;
   readonly sdkCheck?: JobPollerSdkCheck;
-  /** Whether the waits are event-driven (`JobDetection.events()`). */
-  readonly events?: boolean;
 }
 
 const FACTS = new WeakMap<object, JobPollerFacts>();
