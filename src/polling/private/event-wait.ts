@@ -61,9 +61,12 @@ export interface EventWait {
  * goes on to the check unchanged, so the check decides as when polling.
  *
  * The item: `jobKey` = `<source>|<detail-type>|<job>` (see `jobKeyPrefix`), `waiter` = the execution's ARN and the
- * state's name (each round of one run overwrites its token; two runs waiting on the same job each keep theirs; Map
- * iterations of one run share the state name, so two iterations waiting on the same job overwrite each other's
- * token: the other one is woken by its round's timeout), `token`, `expiresAt` (epoch seconds: the entry, plus the
+ * state's name (each round of one run overwrites its token; two runs waiting on the same job each keep theirs). The
+ * Map item index is not in the context object of the states inside an iteration (only the Map's `ItemSelector` reads
+ * `Map.Item`), so iterations of one run share the state name: two iterations waiting on the same job overwrite each
+ * other's token, and the other one is woken by its round's timeout. See
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html and
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemselector.html; `token`, `expiresAt` (epoch seconds: the entry, plus the
  * round's wait, plus {@link TOKEN_EXPIRY_MARGIN_SECONDS}).
  */
 export function buildEventWait(scope: Construct, props: EventWaitProps): EventWait {
