@@ -18,9 +18,9 @@
  * Each measurement starts after a full garbage collection; the variants alternate within each repetition.
  *
  * Prints JSON and writes it to bench/results/<timestamp>.json. Options: --sizes 1,50,200 --reps 5
- * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,poller,sdk-poll (default all; `executor` is the
+ * --only typed,handwritten (e.g. for `node --cpu-prof`); --suite synth,executor,poller,sdk-poll,events (default all; `executor` is the
  * offline executor's benchmark, bench/executor.ts; `poller` the BatchPollerJob runs in both languages, bench/poller.ts;
- * `sdk-poll` the cost of the SDK-check waits, bench/sdk-poll.ts).
+ * `sdk-poll` the cost of the SDK-check waits, bench/sdk-poll.ts; `events` polling vs event-driven waits, bench/event-waits.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -35,6 +35,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { SageMakerCreateProcessingJob } from '../src';
+import { eventWaitsBenchmark } from './event-waits';
 import { executorBenchmark } from './executor';
 import { pollerBenchmark } from './poller';
 import { sdkPollBenchmark } from './sdk-poll';
@@ -253,12 +254,13 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const suites = (arg('suite') ?? 'synth,executor,poller,sdk-poll').split(',');
+  const suites = (arg('suite') ?? 'synth,executor,poller,sdk-poll,events').split(',');
   const executor = suites.includes('executor') ? await executorBenchmark() : undefined;
   const poller = suites.includes('poller') ? await pollerBenchmark() : undefined;
   const sdkPoll = suites.includes('sdk-poll') ? sdkPollBenchmark() : undefined;
+  const events = suites.includes('events') ? await eventWaitsBenchmark() : undefined;
   if (!suites.includes('synth')) {
-    write({ executor, poller, sdkPoll });
+    write({ executor, poller, sdkPoll, events });
     return;
   }
   const sizes = (arg('sizes') ?? '1,50,200').split(',').map(Number);
@@ -300,6 +302,7 @@ async function main(): Promise<void> {
     executor,
     poller,
     sdkPoll,
+    events,
   };
   write(report);
 }

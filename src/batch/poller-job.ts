@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { JobPollingOptions, PollerJobBase } from '../polling';
+import { BATCH_JOB_EVENTS } from '../polling/private/job-events';
 import { POLLING_PROPS } from '../polling/private/props';
 import {
   bundledHandler,
@@ -243,7 +244,7 @@ export class BatchPollerJob extends PollerJobBase {
         resultFields: { jobId: 'JobId', jobName: 'JobName', jobArn: 'JobArn' },
         policyStatements: submitStatements(this, jobQueueArn, jobDefinitionArn, props.tags),
       },
-    });
+    }, { ...BATCH_JOB_EVENTS, jobKey: 'jobId' });
 
     this.submitTask = this.poller.startTask;
     if (props.cancelJobOnExecutionStop ?? true) {

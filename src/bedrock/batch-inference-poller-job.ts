@@ -4,6 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { JobPollingBaseOptions, PollerJobBase } from '../polling';
+import { BEDROCK_BATCH_INFERENCE_EVENTS } from '../polling/private/job-events';
 import { POLLING_BASE_PROPS } from '../polling/private/props';
 import {
   checkIntegerRange,
@@ -182,7 +183,7 @@ export class BedrockBatchInferencePollerJob extends PollerJobBase {
           policyStatements: [new iam.PolicyStatement({ actions: ['bedrock:StopModelInvocationJob'], resources: [jobs] })],
         },
       },
-    });
+    }, { ...BEDROCK_BATCH_INFERENCE_EVENTS, jobKey: 'jobArn' });
   }
 
   /**

@@ -5,6 +5,7 @@ import { JobPollingBaseOptions, JobStatusCondition, PollerJobBase } from '../pol
 import { POLLING_BASE_PROPS } from '../polling/private/props';
 import { checkLength, checkPattern, checkProps, integrationResourceArn, nameShape, scopedNameArn } from '../private';
 import { GLUE_TRANSIENT_ERRORS } from './private/errors';
+import { GLUE_CRAWLER_EVENTS } from '../polling/private/job-events';
 
 /**
  * Properties of a `GlueCrawlerPollerJob`.
@@ -94,6 +95,6 @@ export class GlueCrawlerPollerJob extends PollerJobBase {
           runElapsedTimeField: 'Crawler.CrawlElapsedTime',
         },
       },
-    });
+    }, { ...GLUE_CRAWLER_EVENTS, jobKey: 'crawlerName' });
   }
 }

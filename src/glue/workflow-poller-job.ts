@@ -42,6 +42,9 @@ export interface GlueWorkflowPollerJobProps extends JobPollingBaseOptions {
  * GetWorkflowRun response: `Run.Status`, `Run.Statistics`, `Run.ErrorMessage`, …) and `poll` (`checks`,
  * `elapsedSeconds`).
  *
+ * It polls only: `detection: JobDetection.events()` is refused (Glue sends no EventBridge event when a workflow run
+ * ends).
+ *
  * @see https://docs.aws.amazon.com/glue/latest/webapi/API_GetWorkflowRun.html
  */
 export class GlueWorkflowPollerJob extends PollerJobBase {
@@ -59,6 +62,10 @@ export class GlueWorkflowPollerJob extends PollerJobBase {
     checkProps(scope, id, props, { workflowName: 'string', runProperties: '{string}?', ...POLLING_BASE_PROPS });
     checkLength(this, 'workflowName', props.workflowName, 1, 255);
     checkPattern(this, 'workflowName', props.workflowName, /^[^\r\n]*$/, 'a single line of text');
+    if (props.detection?.usesEvents === true) {
+      // The Glue events page lists job run, crawler and Data Catalog events, none for a workflow run.
+      invalid(this, 'detection', 'JobDetection.polling() (Glue sends no EventBridge event when a workflow run ends)', 'JobDetection.events()');
+    }
     for (const key of Object.keys(props.runProperties ?? {})) {
       if (isDynamic(key) || key.length === 0) invalid(this, 'runProperties', 'keyed by literal, non-empty names', key);
     }

@@ -1,12 +1,16 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { cancelJobsOnExecutionStop, checkProps, invalid, jsonataObject, jsonataString } from '../private';
+import { JobDetection } from './job-detection';
 import { JOB_POLLER_PROPS, checkSdkCheck } from './private/checks';
+import { buildEventWait, EventWait } from './private/event-wait';
 import { rememberJobPoller } from './private/facts';
-import { FUNCTION_LOOP, GROWTH_PERCENT, HISTORY_LIMIT, LoopCost, maxSupportedSeconds, pollCost, PollPolicy, sdkLoopCost } from './private/interval';
+import { eventLoopCost, FUNCTION_LOOP, GROWTH_PERCENT, HISTORY_LIMIT, LoopCost, maxSupportedSeconds, pollCost, PollPolicy, sdkLoopCost } from './private/interval';
+import { JobEventSource } from './private/job-events';
 import { pollSchedule } from './private/schedule';
 import { buildSdkLoop, cancelSdkJobOnExecutionStop } from './private/sdk-loop';
 import {
@@ -129,6 +133,17 @@ export interface JobPollingBaseOptions {
    * @default true
    */
   readonly cancelJobOnExecutionStop?: boolean;
+
+  /**
+   * How the poller learns that its job ended: `JobDetection.polling()` checks on the growing interval;
+   * `JobDetection.events()` also stores, at each wait, a task token that the job's EventBridge state-change event
+   * returns, so the check runs seconds after the job ends (each wait still times out after the interval, and the
+   * check still decides: a lost event costs one interval at most). Events add, once per stack, a DynamoDB token table
+   * and the resume path (see the README, "Event-driven waits").
+   *
+   * @default JobDetection.polling()
+   */
+  readonly detection?: JobDetection;
 }
 
 /**
@@ -314,6 +329,12 @@ export interface JobPollerProps extends JobPollingOptions {
  * `status` (the last check's response) and `poll` (`checks`, `elapsedSeconds`); its errors
  * `<errorPrefix>.JobFailed` and `.JobTimedOut`. Each check costs 3 state transitions and 9 history events.
  *
+ * With `detection: JobDetection.events({ event })`, each `Wait` becomes `<prefix>: Wait for job event`, a
+ * `putItem.waitForTaskToken` Task that stores the round's task token for the job's state-change event to return, and
+ * times out after the round's wait (the first round after at most 10 seconds); the check runs either way, and a failed
+ * PutItem falls back to the plain `Wait` (see the README, "Event-driven waits"). A round then costs 6 history events
+ * instead of 2 (7 counted, for the fallback).
+ *
  * The loop runs as the single branch of a Parallel state named `<prefix>` whose output is the branch's, so the
  * poller can be caught and retried like a task: `addCatch(handler, { errors: poller.errors })`, `addRetry(...)`,
  * `next(...)`, in either query language. The Parallel costs 1 state transition and 4 history events per run.
@@ -333,6 +354,11 @@ export class JobPoller extends sfn.StateMachineFragment {
   public readonly startTask: sfn.TaskStateBase;
   /** The task that checks the job. */
   public readonly checkTask: sfn.TaskStateBase;
+  /**
+   * With `JobDetection.events()`: the task that stores the round's task token and waits for the job's event
+   * (`<prefix>: Wait for job event`); else undefined.
+   */
+  public readonly eventWaitState?: sfn.TaskStateBase;
   /** Where the result is placed (a JSONPath reference path). */
   public readonly resultPath: string;
   /** The error of the Fail state reached when the job fails: `<errorPrefix>.JobFailed`. */
@@ -368,8 +394,9 @@ export class JobPoller extends sfn.StateMachineFragment {
         if (props.start[prop] !== undefined) invalid(this, `start.${prop}`, 'unset with a checkFunction (it applies to SDK checks)', props.start[prop]);
       }
     }
-    const loopCost = props.sdkCheck ? sdkLoopCost(Object.keys(props.start.jobValues ?? {}).length > 0) : FUNCTION_LOOP;
-    const policy = pollPolicy(this, props, loopCost);
+    const events = jobEvents(this, props);
+    const baseLoop = props.sdkCheck ? sdkLoopCost(Object.keys(props.start.jobValues ?? {}).length > 0) : FUNCTION_LOOP;
+    const { policy, loop: loopCost } = pollPolicy(this, props, baseLoop, events !== undefined);
     if (props.stateNamePrefix !== undefined && props.stateName !== undefined && props.stateNamePrefix !== props.stateName) {
       invalid(this, 'stateNamePrefix', `unset or equal to stateName ("${props.stateName}"; it is its deprecated name)`, props.stateNamePrefix);
     }
@@ -441,7 +468,7 @@ export class JobPoller extends sfn.StateMachineFragment {
       const loop = buildSdkLoop(this, {
         start: props.start,
         check: props.sdkCheck,
-        schedule: pollSchedule(policy),
+        schedule: pollSchedule(policy, loopCost.firstWaitSeconds),
         deadlineSeconds: policy.timeoutSeconds ?? maxSupportedSeconds(policy, loopCost),
         deadlineIsTimeout: policy.timeoutSeconds !== undefined,
         data,
@@ -449,7 +476,9 @@ export class JobPoller extends sfn.StateMachineFragment {
         variable: `${defaultResultPath(prefix).slice(2)}_poll`,
         jobFailedError: this.jobFailedError,
         jobTimedOutError: this.jobTimedOutError,
+        events,
       });
+      this.eventWaitState = loop.eventWait?.first;
       this.parallel = new LanguageParallel(this, 'Parallel', parallelProps);
       this.parallel.branch(loop.first);
       if ((props.cancelJobOnExecutionStop ?? true) && props.sdkCheck.cancel?.sdkV3ClientClass) {
@@ -470,7 +499,8 @@ export class JobPoller extends sfn.StateMachineFragment {
     const checkFunction = props.checkFunction!;
 
     // Start: keep the job reference and schedule the first check.
-    const firstPoll = { outcome: 'RUNNING', nextPollSeconds: policy.pollIntervalSeconds };
+    const firstWait = loopCost.firstWaitSeconds ?? policy.pollIntervalSeconds;
+    const firstPoll = { outcome: 'RUNNING', nextPollSeconds: firstWait };
     const start = new LanguageTask(this, 'Start', {
       ...name('Start job'),
       resource: props.start.resource,
@@ -488,14 +518,17 @@ export class JobPoller extends sfn.StateMachineFragment {
           Output: jsonataExpr(data.jsonataSet(jsonataObject({
             job: jsonataObject({
               ...Object.fromEntries(fields.map(([key, field]) => [key, `$states.result.${field}`])),
-              poll: jsonataObject({ outcome: jsonataString('RUNNING'), nextPollSeconds: String(policy.pollIntervalSeconds) }),
+              poll: jsonataObject({ outcome: jsonataString('RUNNING'), nextPollSeconds: String(firstWait) }),
             }),
           }))),
         },
       },
     });
 
-    const wait = new LanguageWait(this, 'Wait', name('Wait'), data, ['job', 'poll', 'nextPollSeconds']);
+    const secondsField = ['job', 'poll', 'nextPollSeconds'];
+    const eventWait: EventWait | undefined = events ? buildEventWait(this, { name, data, secondsField, ...events }) : undefined;
+    const wait: sfn.State = eventWait?.first ?? new LanguageWait(this, 'Wait', name('Wait'), data, secondsField);
+    this.eventWaitState = eventWait?.first;
 
     const invoke = (id_: string, suffix: string, payload: Record<string, unknown>, io: PerLanguage) => {
       const task = new LanguageTask(this, id_, {
@@ -545,7 +578,8 @@ export class JobPoller extends sfn.StateMachineFragment {
       .rule(outcome('STUCK', cancelStuck.next(stuck)));
 
     start.next(wait);
-    wait.next(check);
+    if (eventWait) eventWait.next(check);
+    else (wait as LanguageWait).next(check);
     check.next(decide);
 
     // The loop runs as the single branch of a Parallel named after the poller: the Parallel's output is the
@@ -609,7 +643,7 @@ function seconds(scope: Construct, prop: string, value: Duration | undefined, fa
   return s;
 }
 
-function pollPolicy(scope: Construct, props: JobPollingOptions, loop: LoopCost): PollPolicy {
+function pollPolicy(scope: Construct, props: JobPollingOptions, baseLoop: LoopCost, events: boolean): { policy: PollPolicy; loop: LoopCost } {
   const pollIntervalSeconds = seconds(scope, 'pollInterval', props.pollInterval, JobPoller.DEFAULT_POLL_INTERVAL)!;
   // When only a pollInterval longer than the default cap is given, the waits stay at pollInterval.
   const maxPollIntervalSeconds = seconds(scope, 'maxPollInterval', props.maxPollInterval, undefined)
@@ -630,18 +664,59 @@ function pollPolicy(scope: Construct, props: JobPollingOptions, loop: LoopCost):
       `maxQueueTime (${maxQueueSeconds} s) is not shorter than timeout (${timeoutSeconds} s): a job that never starts times out first.`);
   }
   const policy: PollPolicy = { pollIntervalSeconds, maxPollIntervalSeconds, growthPercent: GROWTH_PERCENT, timeoutSeconds, maxQueueSeconds };
+  const loop = events ? eventLoopCost(baseLoop, policy) : baseLoop;
   if (timeoutSeconds !== undefined) {
-    const events = pollCost(policy, Number.POSITIVE_INFINITY, { loop }).events;
-    if (events > HISTORY_LIMIT) {
+    const historyEvents = pollCost(policy, Number.POSITIVE_INFINITY, { loop }).events;
+    if (historyEvents > HISTORY_LIMIT) {
       const max = maxSupportedSeconds(policy, loop);
       invalid(scope, 'timeout',
         `at most ${Duration.seconds(max).toHumanString()} with maxPollInterval ${Duration.seconds(maxPollIntervalSeconds).toHumanString()} ` +
-        `(a longer poll would need ${events} history events; a Standard execution allows ${HISTORY_LIMIT}); raise maxPollInterval or shorten timeout`,
+        `(a longer poll would need ${historyEvents} history events; a Standard execution allows ${HISTORY_LIMIT}); raise maxPollInterval or shorten timeout`,
         props.timeout);
     }
   }
-  return policy;
+  return { policy, loop };
 }
+
+/** The event and table of `detection: JobDetection.events(...)`, checked; undefined when polling. */
+function jobEvents(scope: Construct, props: JobPollerProps): { source: JobEventSource; jobKey: string; table?: dynamodb.ITable } | undefined {
+  const detection = props.detection;
+  if (detection === undefined || detection === null) return undefined;
+  if (typeof detection !== 'object' || typeof (detection as JobDetection).usesEvents !== 'boolean') {
+    invalid(scope, 'detection', 'a JobDetection (JobDetection.polling() or JobDetection.events(…))', detection);
+  }
+  if (!detection.usesEvents) return undefined;
+  const options = detection.eventsOptions ?? {};
+  if (options.table !== undefined && (typeof options.table !== 'object' || typeof options.table.tableArn !== 'string')) {
+    invalid(scope, 'detection.table', 'a DynamoDB table (dynamodb.ITable)', options.table);
+  }
+  const event = options.event;
+  if (event === undefined || event === null) {
+    invalid(scope, 'detection.event', 'given for a JobPoller (the event\'s source, detail-type, job and status fields, terminal statuses and the job key)', event);
+  }
+  const text = (prop: string, value: unknown) => {
+    if (typeof value !== 'string' || value.length === 0 || Token.isUnresolved(value)) invalid(scope, `detection.event.${prop}`, 'a non-empty literal string', value);
+  };
+  text('source', event.source);
+  text('detailType', event.detailType);
+  for (const prop of ['jobField', 'statusField'] as const) {
+    if (typeof event[prop] !== 'string' || !FIELD_PATH.test(event[prop])) {
+      invalid(scope, `detection.event.${prop}`, 'a dotted path of detail field names, such as "jobId" (no "$." or "detail." prefix)', event[prop]);
+    }
+  }
+  if (!Array.isArray(event.terminalStatuses) || event.terminalStatuses.length === 0 || event.terminalStatuses.some((x) => typeof x !== 'string' || x.length === 0)) {
+    invalid(scope, 'detection.event.terminalStatuses', 'a list of at least one non-empty status', event.terminalStatuses);
+  }
+  const keys = [...Object.keys(props.start.resultFields ?? {}), ...Object.keys(props.start.jobValues ?? {})];
+  if (typeof event.jobKey !== 'string' || !keys.includes(event.jobKey)) {
+    invalid(scope, 'detection.event.jobKey', `a key of the job (start.resultFields or start.jobValues: ${keys.join(', ') || 'none'})`, event.jobKey);
+  }
+  const { jobKey, ...source } = event;
+  return { source: { ...source, terminalStatuses: [...source.terminalStatuses] }, jobKey, table: options.table };
+}
+
+/** A detail field: a dotted path of names. */
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
 
 function renderPolicy(policy: PollPolicy): Record<string, number> {
   const rendered: Record<string, number> = {

@@ -1,12 +1,13 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CdkSfnJobsError, readablePrefix } from '../private';
+import { CdkSfnJobsError, invalid, readablePrefix } from '../private';
+import { JobDetection, JobStateChangeEvent } from './job-detection';
 import { JobPoller, JobPollerProps, JobPollingOptions } from './job-poller';
 
 /** The props of `JobPollingOptions`, which every poller passes to its `JobPoller` as given. */
 const POLLING_OPTIONS: ReadonlyArray<keyof JobPollingOptions> = [
   'stateName', 'comment', 'outputs', 'assign', 'resultPath', 'queryLanguage',
-  'pollInterval', 'maxPollInterval', 'timeout', 'maxQueueTime', 'cancelJobOnExecutionStop',
+  'pollInterval', 'maxPollInterval', 'timeout', 'maxQueueTime', 'cancelJobOnExecutionStop', 'detection',
 ];
 
 /**
@@ -97,11 +98,26 @@ export abstract class PollerJobBase extends sfn.StateMachineFragment {
    * given.
    *
    * @param wait how to start, check and cancel the job (its own polling options are ignored)
+   * @param jobEvent the event the service sends when the job ends, for `detection: JobDetection.events()`
+   * (its `jobKey` a key of the job); without one, `events()` is refused
    */
-  protected createPoller(wait: JobPollerProps): JobPoller {
+  protected createPoller(wait: JobPollerProps, jobEvent?: JobStateChangeEvent): JobPoller {
     if (this._poller) throw new CdkSfnJobsError(`${this.node.path}: createPoller must be called once`);
     const options: { [key: string]: unknown } = {};
     for (const key of POLLING_OPTIONS) options[key] = this.pollingOptions[key];
+    const detection = this.pollingOptions.detection;
+    if (detection && typeof detection === 'object' && detection.usesEvents === true) {
+      const kind = this.constructor.name;
+      if (!jobEvent) {
+        invalid(this, 'detection', `JobDetection.polling() (${kind} has no job state-change event to wait for)`, 'JobDetection.events()');
+      }
+      if (detection.eventsOptions?.event !== undefined) {
+        invalid(this, 'detection.event',
+          `unset (${kind} waits for its service's own event, "${jobEvent.detailType}" from ${jobEvent.source}; the event option is for JobPoller)`,
+          detection.eventsOptions.event);
+      }
+      options.detection = JobDetection.events({ table: detection.eventsOptions?.table, event: jobEvent });
+    }
     this._poller = new JobPoller(this, 'Poller', { ...wait, ...options, stateName: this.pollingOptions.stateName ?? this.node.id });
     return this._poller;
   }

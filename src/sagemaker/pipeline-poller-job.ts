@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { JobPollingBaseOptions, PollerJobBase } from '../polling';
+import { SAGEMAKER_PIPELINE_EVENTS } from '../polling/private/job-events';
 import { POLLING_BASE_PROPS } from '../polling/private/props';
 import { checkCount, checkLength, checkPattern, checkProps, integrationResourceArn, invalid, isDynamic, nameShape, scopedNameArnsBothCases, withoutUndefined } from '../private';
 
@@ -140,7 +141,7 @@ export class SageMakerPipelinePollerJob extends PollerJobBase {
           policyStatements: [statement('StopPipelineExecution', executionArns)],
         },
       },
-    });
+    }, { ...SAGEMAKER_PIPELINE_EVENTS, jobKey: 'executionArn' });
   }
 }
 

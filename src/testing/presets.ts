@@ -86,6 +86,15 @@ export interface MockPresetOptions {
    * @default - the preset's response as is
    */
   readonly response?: any;
+
+  /**
+   * Pollers with `detection: JobDetection.events()`: every job event is lost, so each round's
+   * `<stateName>: Wait for job event` times out (`States.Timeout`) and the checks find the job's end as when polling.
+   * Otherwise the job's event returns the token of the round before the last check (`checks`), and the rounds
+   * before it time out. At `TIMED_OUT` every round times out either way. Ignored for pollers that poll only.
+   * @default false
+   */
+  readonly eventsLost?: boolean;
 }
 
 /** A mock-config test case for one construct: the states it mocks and their responses. */
@@ -242,6 +251,7 @@ export class MockPresets {
       [MockOutcome.STUCK]: answer('RUNNABLE', { outcome: 'STUCK', cause }),
     }[outcome as MockOutcome.SUCCEEDED];
     preset.mock(poller.checkTask.stateId, `${outcome} after ${checks} checks`, checkRanges(checks, running, final));
+    mockEventRounds(preset, poller, options, outcome === MockOutcome.TIMED_OUT || outcome === MockOutcome.STUCK ? undefined : checks);
     if (outcome === MockOutcome.TIMED_OUT || outcome === MockOutcome.STUCK) {
       const cancel = findState(poller, outcome === MockOutcome.STUCK ? 'CancelStuck' : 'CancelTimedOut');
       preset.mock(cancel, 'cancelled', { 0: invoked({}) });
@@ -439,6 +449,7 @@ function sdkPoller(poller: JobPoller, options: MockPresetOptions, responses: Sdk
   const preset = new PresetBuilder();
   preset.mock(poller.startTask.stateId, 'started', { 0: ret(responses.start) });
   const check = poller.checkTask.stateId;
+  mockEventRounds(preset, poller, options, outcome === MockOutcome.TIMED_OUT ? undefined : checks);
   switch (outcome) {
     case MockOutcome.SUCCEEDED:
       preset.mock(check, `SUCCEEDED after ${checks} checks`, checkRanges(checks, ret(responses.running), ret(merge(responses.succeeded, options.response))));
@@ -524,6 +535,22 @@ function checksOf(owner: IConstruct, options: MockPresetOptions): number {
   const checks = options.checks ?? 1;
   if (!Number.isInteger(checks) || checks < 1 || checks > 10_000) invalid(owner, 'checks', 'a whole number from 1 to 10000', checks);
   return checks;
+}
+
+/**
+ * The rounds of an event-driven poller (`<stateName>: Wait for job event`, `putItem.waitForTaskToken`): the job's
+ * event returns the token of round `eventAt` (1-based: the round before check `eventAt`), the rounds before it time
+ * out; with `eventsLost` or no `eventAt` (the job never ends), every round times out.
+ */
+function mockEventRounds(preset: PresetBuilder, poller: JobPoller, options: MockPresetOptions, eventAt: number | undefined): void {
+  const round = poller.eventWaitState?.stateId;
+  if (round === undefined) return;
+  const timedOut = { Throw: { Error: 'States.Timeout', Cause: 'No job event within the round (mocked)' } };
+  if (options.eventsLost === true || eventAt === undefined) {
+    preset.mock(round, 'every event lost', { [`0-${UNTIL_DEADLINE}`]: timedOut });
+    return;
+  }
+  preset.mock(round, `event at check ${eventAt}`, checkRanges(eventAt, timedOut, { Return: {} }));
 }
 
 /** `checks - 1` running answers, then the last. */

@@ -68,10 +68,23 @@ export const EVENTS = {
    * Succeeded, Exited (a failed run: Entered, Started, Failed — counted as 4 all the same).
    */
   parallel: 4,
+  /**
+   * `JobDetection.events()`: the round's `putItem.waitForTaskToken` Task instead of the Wait, when the event returns
+   * the token: TaskStateEntered, TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskStateExited. A round
+   * that times out records TaskTimedOut and, caught, no TaskStateExited (5).
+   * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
+   */
+  eventWait: 6,
+  /**
+   * `JobDetection.events()` when the PutItem itself fails (caught): TaskStateEntered, TaskScheduled, TaskStarted, the
+   * failure (AWS lists TaskSubmitFailed for a submission that failed; our executor records TaskSubmitted and
+   * TaskFailed: counted as 2), then the net Wait's WaitStateEntered, WaitStateExited.
+   */
+  eventWaitNet: 7,
 } as const;
 
 /** State transitions of each part of the loop (what Standard workflows bill). */
-export const TRANSITIONS = { parallel: 1, start: 1, poll: 3, result: 1, cancel: 1, fail: 1 } as const;
+export const TRANSITIONS = { parallel: 1, start: 1, poll: 3, result: 1, cancel: 1, fail: 1, eventWait: 1, eventWaitNet: 2 } as const;
 
 /** The hard limit of a Standard execution's event history. */
 export const HISTORY_LIMIT = 25_000;
@@ -85,6 +98,12 @@ export interface LoopCost {
   /** Events of states before the start task (the SDK loop's `Prepare job` Pass, when it has one). */
   readonly extraStartEvents: number;
   readonly extraStartTransitions: number;
+  /**
+   * The first wait when it is shorter than `pollIntervalSeconds` (`JobDetection.events()`: at most 10 seconds, so a
+   * job that ends before the first token is stored is noticed soon); later waits follow the policy.
+   * @default - `pollIntervalSeconds`
+   */
+  readonly firstWaitSeconds?: number;
 }
 
 /** A check function: Wait, Lambda task, Choice. */
@@ -103,6 +122,29 @@ export const SDK_LOOP: LoopCost = {
 /** The SDK loop's cost, with or without its `Prepare job` Pass. */
 export function sdkLoopCost(prepare: boolean): LoopCost {
   return prepare ? { ...SDK_LOOP, extraStartEvents: 2, extraStartTransitions: 1 } : SDK_LOOP;
+}
+
+/** The first wait of an event-driven loop: at most 10 seconds (`pollInterval` when that is shorter). */
+export const EVENT_FIRST_WAIT_SECONDS = 10;
+
+/** The first wait of a loop with `JobDetection.events()`. */
+export function eventFirstWaitSeconds(policy: PollPolicy): number {
+  return Math.min(EVENT_FIRST_WAIT_SECONDS, policy.pollIntervalSeconds, policy.timeoutSeconds ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * A loop with `JobDetection.events()`: each round's Wait (2 events, 1 transition) becomes the
+ * `putItem.waitForTaskToken` Task; counted at its worst (the PutItem failing and the net Wait running: 7 events, 2
+ * transitions; a round the token ends is 6 events, one that times out 5), so that `maxJobDuration` and the `timeout` check hold whatever
+ * happens to the events and to DynamoDB. The first round is short (see {@link eventFirstWaitSeconds}).
+ */
+export function eventLoopCost(loop: LoopCost, policy: PollPolicy): LoopCost {
+  return {
+    ...loop,
+    pollEvents: loop.pollEvents - 2 + Math.max(EVENTS.eventWait, EVENTS.eventWaitNet),
+    pollTransitions: loop.pollTransitions - 1 + TRANSITIONS.eventWaitNet,
+    firstWaitSeconds: eventFirstWaitSeconds(policy),
+  };
 }
 
 /** Options of {@link pollCost}. */
@@ -136,7 +178,7 @@ export interface PollCost {
 export function pollCost(policy: PollPolicy, durationSeconds: number, options: PollCostOptions = {}): PollCost {
   const waits: number[] = [];
   let now = 0;
-  let wait = policy.pollIntervalSeconds;
+  let wait = options.loop?.firstWaitSeconds ?? policy.pollIntervalSeconds;
   let polls = 0;
   const end = policy.timeoutSeconds !== undefined ? Math.min(durationSeconds, policy.timeoutSeconds) : durationSeconds;
   const timedOut = policy.timeoutSeconds !== undefined && policy.timeoutSeconds < durationSeconds;

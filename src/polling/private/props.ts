@@ -14,6 +14,7 @@ export const POLLING_BASE_PROPS: Record<string, string> = {
   comment: 'string?',
   outputs: 'any?',
   assign: 'object?',
+  detection: 'instance?',
 };
 
 /** `JobPollingOptions`: the base, and `maxQueueTime`. */

@@ -19,12 +19,16 @@ export interface PollSchedule {
   readonly next: number[];
 }
 
-/** The table of waits for a policy (see {@link PollSchedule}); `maxQueueSeconds` does not apply. */
-export function pollSchedule(policy: PollPolicy): PollSchedule {
+/**
+ * The table of waits for a policy (see {@link PollSchedule}); `maxQueueSeconds` does not apply. `firstWaitSeconds`
+ * shortens the first wait (`JobDetection.events()`); the later ones follow the policy from there.
+ */
+export function pollSchedule(policy: PollPolicy, firstWaitSeconds?: number): PollSchedule {
   const open: PollPolicy = { ...policy, maxQueueSeconds: undefined };
   const waits: number[] = [];
   let now = 0;
-  let wait = open.timeoutSeconds !== undefined ? Math.min(open.pollIntervalSeconds, open.timeoutSeconds) : open.pollIntervalSeconds;
+  const first = firstWaitSeconds ?? open.pollIntervalSeconds;
+  let wait = open.timeoutSeconds !== undefined ? Math.min(first, open.timeoutSeconds) : first;
   for (;;) {
     waits.push(wait);
     now += wait;

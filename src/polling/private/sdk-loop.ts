@@ -1,9 +1,12 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { cancelJobsOnExecutionStop, isJsonata, jsonataObject, jsonataString, SdkJobStarter } from '../../private';
 import type { JobPollerStart } from '../job-poller';
 import type { JobPollerSdkCall, JobPollerSdkCheck } from '../sdk-check';
+import { buildEventWait, EventWait } from './event-wait';
+import type { JobEventSource } from './job-events';
 import { PollSchedule } from './schedule';
 import { DataPath, LanguageChoice, LanguageFail, LanguagePass, LanguageStateProps, LanguageTask, LanguageWait, PerLanguage } from './states';
 
@@ -39,12 +42,16 @@ export interface SdkLoopProps {
   readonly variable: string;
   readonly jobFailedError: string;
   readonly jobTimedOutError: string;
+  /** `JobDetection.events()`: the event, the job key and the table; each round waits for the event (see `buildEventWait`). */
+  readonly events?: { readonly source: JobEventSource; readonly jobKey: string; readonly table?: dynamodb.ITable };
 }
 
 export interface SdkLoop {
   readonly first: sfn.State;
   readonly start: LanguageTask;
   readonly check: LanguageTask;
+  /** With events: the round's states. */
+  readonly eventWait?: EventWait;
 }
 
 const RETRY = { interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
@@ -100,7 +107,9 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
   });
   retryOn(start, props.start.retryErrors);
 
-  const wait = new LanguageWait(scope, 'Wait', name('Wait'), data, ['poll', 'waitSeconds']);
+  const secondsField = ['poll', 'waitSeconds'];
+  const eventWait = props.events ? buildEventWait(scope, { name, data, secondsField, ...props.events }) : undefined;
+  const wait: sfn.State = eventWait?.first ?? new LanguageWait(scope, 'Wait', name('Wait'), data, secondsField);
   start.next(wait);
 
   if ((props.start.runningErrors ?? []).length > 0) {
@@ -145,7 +154,8 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
       Output: expr(data.jsonataSet(jsonataObject({ job: data.jsonata('job'), status: '$states.result', poll: jsonataPoll }))),
     },
   });
-  wait.next(checkTask);
+  if (eventWait) eventWait.next(checkTask);
+  else (wait as LanguageWait).next(checkTask);
 
   // The outcomes.
   const status = check.status;
@@ -233,7 +243,7 @@ export function buildSdkLoop(scope: Construct, props: SdkLoopProps): SdkLoop {
   checkTask.next(decide);
 
   if (prepare) prepare.next(start);
-  return { first: prepare ?? start, start, check: checkTask };
+  return { first: prepare ?? start, start, check: checkTask, eventWait };
 }
 
 function sdkTask(scope: Construct, id: string, props: LanguageStateProps, call: JobPollerSdkCall, data: DataPath, io: PerLanguage): LanguageTask {
