@@ -191,11 +191,11 @@ function bedrock(scope: Construct, detection: JobDetection) {
 describe('IAM', () => {
   test('the state machine role: dynamodb:PutItem on the stack\'s token table, and nothing else of DynamoDB', async () => {
     // GIVEN / WHEN
-    const { stack } = renderChainable((scope) => functionPoller(scope));
+    const { stack, stateMachine } = renderChainable((scope) => functionPoller(scope));
 
     // THEN
     const table = stack.node.findChild(JOB_EVENTS_ID).node.findChild('Tokens');
-    const dynamo = statementsForRole(stack).filter((s) => s.Action!.some((a) => a.startsWith('dynamodb:')));
+    const dynamo = statementsForRole(stack, stateMachine).filter((s) => s.Action!.some((a) => a.startsWith('dynamodb:')));
     expect(dynamo).toEqual([expect.objectContaining({
       Effect: 'Allow',
       Action: ['dynamodb:PutItem'],
@@ -210,7 +210,7 @@ describe('IAM', () => {
     const table = dynamodb.Table.fromTableArn(stack, 'Mine', `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/my-tokens`);
 
     // WHEN
-    const { definition } = renderChainable(functionPoller(stack, { detection: JobDetection.events({ event: BATCH_EVENT, table }) }));
+    const { definition, stateMachine } = renderChainable(functionPoller(stack, { detection: JobDetection.events({ event: BATCH_EVENT, table }) }));
 
     // THEN
     expect(branchStates(definition, 'Job')['Job: Wait for job event'].Arguments.TableName).toBe('my-tokens');
@@ -219,7 +219,7 @@ describe('IAM', () => {
         Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:PutItem', Resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/my-tokens` })]),
       },
     });
-    const dynamo = statementsForRole(stack).filter((s) => s.Action!.some((a) => a.startsWith('dynamodb:')));
+    const dynamo = statementsForRole(stack, stateMachine).filter((s) => s.Action!.some((a) => a.startsWith('dynamodb:')));
     expect(dynamo.map((s) => s.Resource)).toEqual([`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/my-tokens`]);
   });
 });
@@ -333,10 +333,10 @@ describe('refused', () => {
 test('a user table is used as given; the policy holds no expression text', () => {
   const stack = newTestStack();
   const table = new dynamodb.Table(stack, 'Tokens', { partitionKey: { name: 'jobKey', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'waiter', type: dynamodb.AttributeType.STRING } });
-  renderChainable(functionPoller(stack, { detection: JobDetection.events({ event: BATCH_EVENT, table }) }));
+  const { stateMachine } = renderChainable(functionPoller(stack, { detection: JobDetection.events({ event: BATCH_EVENT, table }) }));
   const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
   expect(policies).not.toMatch(/\{%|\$\./);
-  expect(statementsForRole(stack).filter((s) => s.Action!.includes('dynamodb:PutItem')).map((s) => s.Resource))
+  expect(statementsForRole(stack, stateMachine).filter((s) => s.Action!.includes('dynamodb:PutItem')).map((s) => s.Resource))
     .toEqual([{ 'Fn::GetAtt': [logicalIdOf(table), 'Arn'] }]);
   void iam;
 });
