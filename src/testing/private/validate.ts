@@ -131,7 +131,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
 const DISTRIBUTED_ONLY = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'Label', 'ToleratedFailureCount', 'ToleratedFailurePercentage',
   'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath'];
 const READERS = new Set(['arn:aws:states:::s3:getObject', 'arn:aws:states:::s3:listObjectsV2']);
-const INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'MANIFEST']);
+const INPUT_TYPES = new Set(['JSON', 'JSONL', 'CSV', 'PARQUET', 'MANIFEST']);
 
 /** A Map's Distributed-mode fields: only in DISTRIBUTED mode, and what the offline executor can run. */
 function checkDistributed(state: any, processor: any, language: string, fail: (message: string) => never): void {
@@ -161,8 +161,7 @@ function checkDistributed(state: any, processor: any, language: string, fail: (m
     }
     if (config.Transformation === 'LOAD_AND_FLATTEN') {
       if (reader.Resource !== 'arn:aws:states:::s3:listObjectsV2') fail('ItemReader.ReaderConfig.Transformation LOAD_AND_FLATTEN needs the Resource arn:aws:states:::s3:listObjectsV2');
-      if (config.InputType === 'PARQUET') fail('ItemReader.ReaderConfig.InputType PARQUET is not supported by the offline executor (CSV, JSON and JSONL are)');
-      if (!['CSV', 'JSON', 'JSONL'].includes(config.InputType)) {
+      if (!['CSV', 'JSON', 'JSONL', 'PARQUET'].includes(config.InputType)) {
         fail(`ItemReader.ReaderConfig.InputType must be one of CSV, JSON, JSONL, PARQUET with Transformation LOAD_AND_FLATTEN; got ${JSON.stringify(config.InputType)}`);
       }
     }
