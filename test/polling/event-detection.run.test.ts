@@ -67,7 +67,7 @@ class Sim {
   /** The round's wait: answered when the event reaches the token stored now, else never (it times out). */
   public waitForEvent(request: any, now: number): testing.TaskOutcome {
     this.puts.push(request);
-    if (this.scenario.putFails) return { error: 'DynamoDB.InternalServerErrorException', cause: 'simulated' };
+    if (this.scenario.putFails) return { error: 'DynamoDb.InternalServerErrorException', cause: 'simulated' };
     const { endsAt } = this.scenario;
     if (!this.scenario.events || endsAt === undefined || this.scenario.eventBeforeFirstToken) return { durationSeconds: NEVER };
     const arrives = this.startedAt! + endsAt + EVENT_LATENCY;
@@ -368,7 +368,7 @@ describe.each(CASES)('%s, %s, %s', (_name, language, placement, kind) => {
 
     // THEN
     expect(r.status).toBe('SUCCEEDED');
-    expect(r.waits.every((w) => w.error === 'DynamoDB.InternalServerErrorException')).toBe(true);
+    expect(r.waits.every((w) => w.error === 'DynamoDb.InternalServerErrorException')).toBe(true);
     const nets = r.named('Wait');
     expect(nets).toHaveLength(r.checks.length);
     expect(nets.map((w) => w.exitedSeconds! - w.enteredSeconds).slice(0, 2)).toEqual([10, 30]);

@@ -257,7 +257,7 @@ describe('history budget', () => {
     ['the token returns', { result: {}, durationSeconds: 3 }, ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited']],
     // caught: no TaskStateExited
     ['the round times out', { durationSeconds: 1e9 }, ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskTimedOut']],
-    ['the PutItem fails (then the net Wait)', { error: 'DynamoDB.InternalServerErrorException' },
+    ['the PutItem fails (then the net Wait)', { error: 'DynamoDb.InternalServerErrorException' },
       ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskFailed', 'WaitStateEntered', 'WaitStateExited']],
   ])('the executor records a round as the cost counts it (at most 7 events): %s', async (_case, answer, expected) => {
     // GIVEN
