@@ -14,17 +14,11 @@
  * executor's counts), Lambda invocations (the checks), DynamoDB writes (one PutItem per round) and the cost at
  * us-east-1 list prices (see PRICES).
  */
-import { BatchClient, DescribeJobsCommand, JobDetail, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler as batchPoller } from '../lambda/batch-poller/index';
+import { DEFINITION_ARN, invokeBatchPoller, mockBatchJob, QUEUE_ARN, START, T0 } from './poller';
 import { BatchPollerJob, JobDetection, testing } from '../src';
 
-const START = '2026-01-01T00:00:00.000Z';
-const T0 = Date.parse(START);
-const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/training';
-const DEFINITION_ARN = 'arn:aws:batch:us-east-1:123456789012:job-definition/train:1';
 /** The modelled delay between a job's end and its event returning the token (upper bound). */
 export const EVENT_LATENCY_SECONDS = 10;
 
@@ -80,22 +74,7 @@ function definition(events: boolean, maxPollInterval?: Duration): any {
 
 async function runJob(def: any, mode: Mode, durationSeconds: number) {
   let now = T0;
-  const batch = mockClient(BatchClient);
-  batch.on(DescribeJobsCommand).callsFake((input: { jobs: string[] }) => {
-    const ended = (now - T0) / 1000 >= durationSeconds;
-    const job: Partial<JobDetail> = {
-      jobId: input.jobs[0],
-      jobName: 'train',
-      jobQueue: QUEUE_ARN,
-      jobDefinition: DEFINITION_ARN,
-      createdAt: T0,
-      startedAt: T0,
-      status: ended ? 'SUCCEEDED' : 'RUNNING',
-      ...(ended ? { stoppedAt: T0 + durationSeconds * 1000, attempts: [{}], container: { exitCode: 0 } } : {}),
-    };
-    return { jobs: [job] };
-  });
-  batch.on(TerminateJobCommand).resolves({});
+  const batch = mockBatchJob(durationSeconds, () => now);
   let lambdaInvocations = 0;
   let rounds = 0;
   let woken = 0;
@@ -122,12 +101,7 @@ async function runJob(def: any, mode: Mode, durationSeconds: number) {
           }
           lambdaInvocations++;
           checkedAt = now;
-          Date.now = () => now;
-          try {
-            return { result: { StatusCode: 200, Payload: await batchPoller(invocation.request.Payload) } };
-          } finally {
-            Date.now = realNow;
-          }
+          return invokeBatchPoller(invocation.request, now);
         },
       },
     });

@@ -17,10 +17,10 @@ import { BatchPollerJob, testing } from '../src';
 
 export type Language = 'JSONPath' | 'JSONata';
 
-const START = '2026-01-01T00:00:00.000Z';
-const T0 = Date.parse(START);
-const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/training';
-const DEFINITION_ARN = 'arn:aws:batch:us-east-1:123456789012:job-definition/train:1';
+export const START = '2026-01-01T00:00:00.000Z';
+export const T0 = Date.parse(START);
+export const QUEUE_ARN = 'arn:aws:batch:us-east-1:123456789012:job-queue/training';
+export const DEFINITION_ARN = 'arn:aws:batch:us-east-1:123456789012:job-definition/train:1';
 
 /** The benchmarked durations, seconds. */
 export const DURATIONS: Record<string, number> = {
@@ -58,14 +58,14 @@ export function pollerDefinition(language: Language): any {
   return testing.Workflow.fromStateMachine(stateMachine).definition;
 }
 
-/** Runs a job that starts at once and succeeds after `durationSeconds`, polled by the real handler. */
-export async function runPoller(definition: any, durationSeconds: number): Promise<PollerRun> {
-  let now = T0;
-  let jobId = '';
+/**
+ * A Batch job that starts at T0 and succeeds `durationSeconds` later on the virtual clock `now()`: DescribeJobs and
+ * TerminateJob answered by an AWS SDK mock, for the real check handler. Restore it when done.
+ */
+export function mockBatchJob(durationSeconds: number, now: () => number) {
   const batch = mockClient(BatchClient);
   batch.on(DescribeJobsCommand).callsFake((input: { jobs: string[] }) => {
-    const seconds = (now - T0) / 1000;
-    const ended = seconds >= durationSeconds;
+    const ended = (now() - T0) / 1000 >= durationSeconds;
     const job: Partial<JobDetail> = {
       jobId: input.jobs[0],
       jobName: 'train',
@@ -79,6 +79,25 @@ export async function runPoller(definition: any, durationSeconds: number): Promi
     return { jobs: [job] };
   });
   batch.on(TerminateJobCommand).resolves({});
+  return batch;
+}
+
+/** The real check handler's answer to the Lambda invoke `request`, its clock set to the virtual time `now`. */
+export async function invokeBatchPoller(request: { Payload: any }, now: number): Promise<{ result: any }> {
+  const realNow = Date.now;
+  Date.now = () => now;
+  try {
+    return { result: { StatusCode: 200, Payload: await batchPoller(request.Payload as any) } };
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+/** Runs a job that starts at once and succeeds after `durationSeconds`, polled by the real handler. */
+export async function runPoller(definition: any, durationSeconds: number): Promise<PollerRun> {
+  let now = T0;
+  let jobId = '';
+  const batch = mockBatchJob(durationSeconds, () => now);
   let lambdaInvocations = 0;
   const realNow = Date.now;
   const realInfo = console.info;
@@ -96,12 +115,7 @@ export async function runPoller(definition: any, durationSeconds: number): Promi
             return { result: { JobId: jobId, JobName: invocation.request.JobName, JobArn: `arn:aws:batch:us-east-1:123456789012:job/${jobId}` } };
           }
           lambdaInvocations++;
-          Date.now = () => now;
-          try {
-            return { result: { StatusCode: 200, Payload: await batchPoller(invocation.request.Payload) } };
-          } finally {
-            Date.now = realNow;
-          }
+          return invokeBatchPoller(invocation.request, now);
         },
       },
     });
