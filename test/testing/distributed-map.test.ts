@@ -305,7 +305,7 @@ describe('the ItemReader\'s S3 calls', () => {
 
     // THEN
     return expect(Workflow.fromDefinition(definition).execute({ mockConfig, testCase: 'T', stateMachineName: 'SM' }))
-      .rejects.toThrow(/mocks state 'M', which is a Map state: only Task states and Distributed Map states with an ItemReader call services/);
+      .rejects.toThrow(/mocks state 'M', which is a Map state: only Task states and Distributed Map states with an ItemReader or a ResultWriter call services/);
   });
 });
 
@@ -431,6 +431,167 @@ describe('ResultWriter as input-output-resultwriter.html describes it', () => {
       MapRunArn: `${ARN}:mapRun:csvProcess/Map:${id}`,
       ResultWriterDetails: { Bucket: 'amzn-s3-demo-destination-bucket', Key: `csvProcessJobs/${id}/manifest.json` },
     });
+  });
+});
+
+/**
+ * ResultWriter's files: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+ * ("Exporting to Amazon S3"): executions with the same status go to their file under `<Prefix>/<map run id>/`:
+ * SUCCEEDED_n.json (the succeeded children, by WriterConfig.Transformation, NONE by default), FAILED_n.json (failed,
+ * timed out and aborted children), PENDING_n.json (children not started because the Map Run failed), and
+ * manifest.json (the export location, the Map Run ARN and the result files); OutputType JSON is a JSON array, JSONL
+ * JSON Lines. They are in result.writtenObjects, and with sendResultWriterCalls each is a PutObject call of the Map
+ * state; a failed write fails the state with States.ResultWriterFailed.
+ */
+describe.each(languages)('%s: the ResultWriter\'s files (input-output-resultwriter.html, Exporting to Amazon S3)', (language) => {
+  const jsonata = language === 'JSONata';
+  const ARN = 'arn:aws:states:us-east-1:123456789012';
+  const writer = (writerConfig?: any) => ({
+    Resource: 'arn:aws:states:::s3:putObject',
+    ...(jsonata ? { Arguments: { Bucket: '{% $states.input.bucket %}', Prefix: 'csvProcessJobs' } } : { Parameters: { 'Bucket.$': '$.bucket', 'Prefix': 'csvProcessJobs' } }),
+    ...(writerConfig ? { WriterConfig: writerConfig } : {}),
+  });
+  const machine = (map: any, inParallel = false) => {
+    const top = (states: any) => ({ ...(jsonata ? { QueryLanguage: 'JSONata' } : {}), StartAt: Object.keys(states)[0], States: states });
+    if (!inParallel) return top({ M: { ...map, End: true } });
+    return top({ Par: { Type: 'Parallel', Branches: [{ StartAt: 'M', States: { M: { ...map, End: true } } }], End: true } });
+  };
+  const input = { bucket: 'amzn-s3-demo-destination-bucket', items: [1, 13, 3], wrapped: [] };
+  const idOf = (mapRunArn: string) => /:mapRun:SM\/M:(.+)$/.exec(mapRunArn)![1];
+
+  test.each([['top level', false], ['inside a Parallel', true]] as const)('%s: SUCCEEDED_0.json (NONE), FAILED_0.json, then manifest.json with each file\'s Key and Size', async (_where, inParallel) => {
+    // GIVEN
+    const definition = machine(workMap(language, { ResultWriter: writer(), ToleratedFailureCount: 1, Label: 'M' }), inParallel);
+    validateAsl(definition);
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input, taskHandler: doubler(2), stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    const output = inParallel ? result.output[0] : result.output;
+    const id = idOf(output.MapRunArn);
+    expect(output.ResultWriterDetails).toEqual({ Bucket: input.bucket, Key: `csvProcessJobs/${id}/manifest.json` });
+    const files = result.writtenObjects;
+    expect(files.map((f) => f.key)).toEqual([
+      `csvProcessJobs/${id}/SUCCEEDED_0.json`, `csvProcessJobs/${id}/FAILED_0.json`, `csvProcessJobs/${id}/manifest.json`,
+    ]);
+    expect(files.every((f) => f.bucket === input.bucket && f.stateName === 'M' && f.path === (inParallel ? 'Par/0' : ''))).toBe(true);
+    const succeeded = JSON.parse(files[0].body);
+    expect(succeeded.map((r: any) => [r.Status, r.Input, r.Output])).toEqual([['SUCCEEDED', '1', '2'], ['SUCCEEDED', '3', '6']]);
+    expect(Object.keys(succeeded[0])).toEqual(['ExecutionArn', 'Input', 'InputDetails', 'Name', 'Output', 'OutputDetails', 'RedriveCount',
+      'RedriveStatus', 'RedriveStatusReason', 'StartDate', 'StateMachineArn', 'Status', 'StopDate']);
+    expect(JSON.parse(files[1].body)).toEqual([expect.objectContaining({ Status: 'FAILED', Error: 'Work.Unlucky', Cause: 'thirteen', Input: '13' })]);
+    expect(JSON.parse(files[2].body)).toEqual({
+      DestinationBucket: input.bucket,
+      MapRunArn: `${ARN}:mapRun:SM/M:${id}`,
+      ResultFiles: {
+        FAILED: [{ Key: files[1].key, Size: Buffer.byteLength(files[1].body) }],
+        PENDING: [],
+        SUCCEEDED: [{ Key: files[0].key, Size: Buffer.byteLength(files[0].body) }],
+      },
+    });
+    expect(files[2].time).toBe('2026-01-01T00:00:02.000Z');
+  });
+
+  test('WriterConfig FLATTEN with OutputType JSONL: SUCCEEDED_0.json holds the flattened outputs, one JSON value a line', async () => {
+    // GIVEN: each child returns [n, n]
+    const handler: testing.ITaskHandler = { handle: (inv) => ({ result: { Payload: [inv.request.Payload, inv.request.Payload] } }) };
+    const definition = machine(workMap(language, { ResultWriter: writer({ Transformation: 'FLATTEN', OutputType: 'JSONL' }), Label: 'M' }));
+    validateAsl(definition);
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { ...input, items: [1, 2] }, taskHandler: handler, stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.writtenObjects.map((f) => f.key.split('/').pop())).toEqual(['SUCCEEDED_0.json', 'manifest.json']);
+    expect(result.writtenObjects[0].body).toBe('1\n1\n2\n2');
+  });
+
+  test('a Map Run over its threshold still exports: FAILED_0.json has the failed and the stopped (ABORTED) children, PENDING_0.json those never started', async () => {
+    // GIVEN: 13 fails at 1 s while 1 (5 s) runs; 4 and 5 wait for a slot
+    const handler: testing.ITaskHandler = {
+      handle: (inv) => (inv.request.Payload === 13 ? { error: 'Work.Unlucky', cause: 'thirteen', durationSeconds: 1 } : { result: { Payload: 0 }, durationSeconds: 5 }),
+    };
+    const definition = machine(workMap(language, { ResultWriter: writer(), MaxConcurrency: 2, Label: 'M' }));
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { ...input, items: [1, 13, 4, 5] }, taskHandler: handler, stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.ExceedToleratedFailureThreshold');
+    const [failed, pending, manifest] = result.writtenObjects;
+    expect(result.writtenObjects.map((f) => f.key.split('/').pop())).toEqual(['FAILED_0.json', 'PENDING_0.json', 'manifest.json']);
+    expect(JSON.parse(failed.body).map((r: any) => [r.Input, r.Status])).toEqual([['1', 'ABORTED'], ['13', 'FAILED']]);
+    expect(JSON.parse(pending.body)).toEqual([
+      { Input: '4', InputDetails: { Included: true }, Status: 'PENDING' },
+      { Input: '5', InputDetails: { Included: true }, Status: 'PENDING' },
+    ]);
+    expect(JSON.parse(manifest.body).ResultFiles.SUCCEEDED).toEqual([]);
+  });
+
+  test('sendResultWriterCalls: each file is a PutObject call of the Map state given to the task handler with Bucket, Key and Body', async () => {
+    // GIVEN
+    const puts: any[] = [];
+    const handler: testing.ITaskHandler = {
+      handle: (inv) => {
+        if (inv.resource === 'arn:aws:states:::s3:putObject') {
+          puts.push({ state: inv.stateName, ...inv.request });
+          return { result: { ETag: '"e"' }, durationSeconds: 1 };
+        }
+        return { result: { Payload: inv.request.Payload } };
+      },
+    };
+    const definition = machine(workMap(language, { ResultWriter: writer(), Label: 'M' }));
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({
+      input: { ...input, items: [1] }, taskHandler: handler, stateMachineName: 'SM', sendResultWriterCalls: true,
+    });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(puts).toEqual(result.writtenObjects.map((f) => ({ state: 'M', Bucket: f.bucket, Key: f.key, Body: f.body })));
+    expect(puts).toHaveLength(2);
+    expect(result.elapsedSeconds).toBe(2);
+  });
+
+  test('sendResultWriterCalls: a mocked PutObject that throws fails the state with States.ResultWriterFailed', async () => {
+    // GIVEN: the Map state's mocked responses answer its writes
+    const mockConfig = {
+      StateMachines: { SM: { TestCases: { T: { M: 'Writes', Work: 'Ok' } } } },
+      MockedResponses: {
+        Writes: { 0: { Return: {} }, 1: { Throw: { Error: 'S3.AccessDenied', Cause: 'Access Denied' } } },
+        Ok: { '0-9': { Return: { Payload: 1 } } },
+      },
+    };
+    const definition = machine(workMap(language, { ResultWriter: writer(), Label: 'M' }));
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({
+      input: { ...input, items: [1] }, mockConfig, testCase: 'T', stateMachineName: 'SM', sendResultWriterCalls: true,
+    });
+
+    // THEN
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.ResultWriterFailed');
+    expect(result.cause).toMatch(/^State 'M': writing s3:\/\/amzn-s3-demo-destination-bucket\/csvProcessJobs\/[0-9a-f-]{36}\/manifest\.json failed with S3\.AccessDenied: Access Denied$/);
+  });
+
+  test('without sendResultWriterCalls the task handler is never asked to write', async () => {
+    // GIVEN
+    const resources: string[] = [];
+    const handler: testing.ITaskHandler = { handle: (inv) => { resources.push(inv.resource); return { result: { Payload: 1 } }; } };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(machine(workMap(language, { ResultWriter: writer() })))
+      .execute({ input: { ...input, items: [1] }, taskHandler: handler });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(resources).toEqual([LAMBDA]);
+    expect(result.writtenObjects).toHaveLength(2);
   });
 });
 

@@ -19,7 +19,10 @@ export interface DefinitionInfo {
   readonly taskStates: Set<string>;
   /** Every state's name, at any depth (Parallel branches and Map item processors included), with its Type. */
   readonly stateTypes: Map<string, string>;
-  /** Distributed Map states with an ItemReader (their S3 reads are mocked under the state's name). */
+  /**
+   * Distributed Map states with an ItemReader or a ResultWriter that exports to S3 (their S3 reads, and with
+   * `sendResultWriterCalls` their writes, are mocked under the state's name).
+   */
   readonly readerStates: Set<string>;
 }
 
@@ -118,7 +121,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
         const processor = state.ItemProcessor ?? state.Iterator;
         if (!processor) fail('needs ItemProcessor (or the legacy Iterator)');
         checkDistributed(state, processor, lang, fail);
-        if (state.ItemReader !== undefined) info.readerStates.add(name);
+        if (state.ItemReader !== undefined || state.ResultWriter?.Resource !== undefined) info.readerStates.add(name);
         checkMachine(processor, `State '${name}' ItemProcessor`, language, info, seen);
         break;
       }

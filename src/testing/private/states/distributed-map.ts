@@ -36,8 +36,10 @@ import { answerCall } from './task';
  *   A tolerated failure's entry in the results is the failed execution's own result, unchanged, as the ResultWriter
  *   page says (DescribeExecution's members: Cause, Error, ExecutionArn, Input, InputDetails, Name, StartDate,
  *   StateMachineArn, Status FAILED, StopDate).
- * - With a `ResultWriter` that has a Resource, the results are written (recorded, not sent: there is no S3
- *   offline) and the state's result is `{ "MapRunArn", "ResultWriterDetails": { "Bucket", "Key" } }`, the Key being
+ * - With a `ResultWriter` that has a Resource, the results are exported as AWS exports them (see `exportResults`:
+ *   SUCCEEDED_0.json, FAILED_0.json, PENDING_0.json and manifest.json, in `result.writtenObjects`, and sent as PutObject
+ *   calls with `sendResultWriterCalls`), also when the Map Run fails, and the state's result is
+ *   `{ "MapRunArn", "ResultWriterDetails": { "Bucket", "Key" } }`, the Key being
  *   `<Prefix>/<map run id>/manifest.json`. With only a `WriterConfig`, the state's result is the results as its
  *   Transformation shapes them (NONE: each child's execution result; COMPACT: the outputs; FLATTEN: the outputs,
  *   arrays flattened); without a ResultWriter, the array of the children's outputs. The Map Run ARN
@@ -150,7 +152,10 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
   let results: any[];
   /** Each child's execution result (DescribeExecution's members), for the `NONE` transformation. */
   const succeededRecords: ChildRecord[] = new Array(children.length);
-  const failedRecords = new Set<any>();
+  /** Each failed child's execution result, by item index. */
+  const failedRecords: ChildRecord[] = new Array(children.length);
+  /** Each started child's context object (`Execution`, `StateMachine`). */
+  const executions: any[] = new Array(children.length);
   try {
     results = await ex.fork(frame, children.length, maxConcurrency, async (index: number, fiber: Fiber) => {
       fiber.childEvents = { last: 1 }; // 1: the child's ExecutionStarted
@@ -168,6 +173,7 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
         },
         StateMachine: { Id: `arn:aws:states:${ex.region}:${ex.account}:stateMachine:${machine}`, Name: machine },
       };
+      executions[index] = fiber.executionContext;
       try {
         const output = await ex.runMachine(processor, children[index].input, {
           path: join(frame.path, `${name}/${index}`),
@@ -196,7 +202,6 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
       } catch (e) {
         if (!(e instanceof StatesError)) throw e;
         failedItems += children[index].weight;
-        if (!allowed(failedItems)) throw new StatesError(ERRORS.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_CAUSE);
         // A failed child's result is its execution's, unchanged (input-output-resultwriter.html): as DescribeExecution.
         const execution = fiber.executionContext!.Execution;
         const record: ChildRecord = {
@@ -212,7 +217,8 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
           Status: 'FAILED',
           StopDate: new Date(ex.now).toISOString(),
         };
-        failedRecords.add(record);
+        failedRecords[index] = record;
+        if (!allowed(failedItems)) throw new StatesError(ERRORS.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_CAUSE);
         return record;
       }
     });
@@ -221,16 +227,75 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
     const failure = e.error;
     if (failure instanceof StatesError) {
       ex.history.add(frame.fiber, ex.now, 'MapRunFailed', () => ({ error: failure.error, cause: failure.cause }));
+      // The Map Run failed: its results are still exported (input-output-resultwriter.html: FAILED_n.json holds the
+      // failed, timed out and aborted children, PENDING_n.json those never started because the Map Run failed).
+      if (run.state.ResultWriter?.Resource !== undefined) {
+        const stopped = new Set(e.stopped);
+        const failed: ChildRecord[] = [];
+        const pending: ChildRecord[] = [];
+        for (let i = 0; i < children.length; i++) {
+          if (failedRecords[i] !== undefined) {
+            failed.push(failedRecords[i]);
+          } else if (succeededRecords[i] === undefined && executions[i] !== undefined && stopped.has(i)) {
+            failed.push(abortedRecord(executions[i], children[i].input, ex.now));
+          } else if (succeededRecords[i] === undefined) {
+            pending.push(pendingRecord(children[i].input));
+          }
+        }
+        const succeeded = succeededRecords.map((r, i) => (r !== undefined ? i : -1)).filter((i) => i >= 0);
+        await exportResults(ex, run, effective, context, mapRunId, mapRunArn, {
+          succeeded: succeeded.map((i) => succeededRecords[i]),
+          outputs: succeeded.map((i) => JSON.parse(succeededRecords[i].Output)),
+          failed,
+          pending,
+        });
+      }
       throw new GivenError(failure.error, failure.cause);
     }
     throw failure;
   }
   ex.history.add(frame.fiber, ex.now, 'MapRunSucceeded');
 
-  const records = results.map((r, i) => (failedRecords.has(r) ? r : succeededRecords[i]));
-  const result = await writeResults(ex, run, results, records, failedRecords, effective, context, mapRunId, mapRunArn);
+  const failedSet = new Set<any>(failedRecords.filter((r) => r !== undefined));
+  const records = results.map((r, i) => (failedSet.has(r) ? r : succeededRecords[i]));
+  let result: any;
+  const writer = state.ResultWriter;
+  if (writer === undefined) {
+    result = results;
+  } else if (writer.Resource === undefined) {
+    // Only a WriterConfig (a preview, nothing written): the state's output, shaped by the Transformation.
+    result = transformResults(writer.WriterConfig?.Transformation ?? 'COMPACT', results, records, failedSet);
+  } else {
+    const ok = results.map((_r, i) => i).filter((i) => !failedSet.has(results[i]));
+    result = await exportResults(ex, run, effective, context, mapRunId, mapRunArn, {
+      succeeded: ok.map((i) => succeededRecords[i]),
+      outputs: ok.map((i) => results[i]),
+      failed: results.filter((r) => failedSet.has(r)),
+      pending: [],
+    });
+  }
   if (jsonata) return ex.jsonataOutput(run, state, { input, result, context }, result, state.Next);
   return ex.jsonPathOutput(state, input, result, context, frame);
+}
+
+/** A child stopped when its Map Run failed: its execution result with Status ABORTED (our choice of members). */
+function abortedRecord(execution: any, input: any, now: number): ChildRecord {
+  return {
+    ExecutionArn: execution.Execution.Id,
+    Input: JSON.stringify(input),
+    InputDetails: { Included: true },
+    Name: execution.Execution.Name,
+    RedriveCount: 0,
+    StartDate: execution.Execution.StartTime,
+    StateMachineArn: execution.StateMachine.Id,
+    Status: 'ABORTED',
+    StopDate: new Date(now).toISOString(),
+  };
+}
+
+/** A child never started (its Map Run failed first): its input and Status PENDING (our choice: no execution yet). */
+function pendingRecord(input: any): ChildRecord {
+  return { Input: JSON.stringify(input), InputDetails: { Included: true }, Status: 'PENDING' };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -494,19 +559,79 @@ export function transformResults(transformation: string, outputs: any[], records
   }
 }
 
-async function writeResults(ex: Execution, run: StateRun, results: any[], records: ChildRecord[], failed: Set<any>,
-  effective: any, context: any, mapRunId: string, mapRunArn: string): Promise<any> {
+/** The children's results of one Map Run, by the file they go to. */
+interface MapRunResults {
+  /** Succeeded children's execution results (the `NONE` entries), in item order. */
+  readonly succeeded: ChildRecord[];
+  /** Their outputs (the `COMPACT` entries), in the same order. */
+  readonly outputs: any[];
+  /** Failed, timed out and aborted children's execution results, in item order. */
+  readonly failed: ChildRecord[];
+  /** Children never started, in item order. */
+  readonly pending: ChildRecord[];
+}
+
+/**
+ * Exports a Map Run's results as input-output-resultwriter.html ("Exporting to Amazon S3") describes, under
+ * `<Prefix>/<map run id>/`: `SUCCEEDED_0.json` (the succeeded children, shaped by `WriterConfig.Transformation`, NONE
+ * by default), `FAILED_0.json` (the failed, timed out and aborted children's execution results, unchanged),
+ * `PENDING_0.json` (children not started because the Map Run failed), each only when it has entries and formatted by
+ * `WriterConfig.OutputType` (JSON: a JSON array; JSONL: one JSON value a line), then `manifest.json`. AWS starts a
+ * new file (`_1`, …) past 5 GB, which an offline run never reaches.
+ *
+ * The manifest's members are not spelled out on the page ("Map Run metadata, such as export location, Map Run ARN,
+ * and information about the result files"); we write them as manifests written by AWS read:
+ * `{ "DestinationBucket", "MapRunArn", "ResultFiles": { "FAILED": [{ "Key", "Size" }], "PENDING": [...],
+ * "SUCCEEDED": [...] } }`, Key being the object's whole key and Size its bytes. Under OutputType JSONL the files keep
+ * the page's `.json` names (our choice: the page names no other), and the lines are joined with `\n`.
+ *
+ * Each object is kept in `result.writtenObjects`; with `sendResultWriterCalls` each is also a PutObject call of the
+ * Map state (`{ Bucket, Key, Body }`, answered by the mock config or the task handler). A call that fails fails the
+ * state with `States.ResultWriterFailed` (the page's error when the bucket cannot be written).
+ *
+ * @returns the state's result: `{ MapRunArn, ResultWriterDetails: { Bucket, Key } }`
+ */
+async function exportResults(ex: Execution, run: StateRun, effective: any, context: any, mapRunId: string, mapRunArn: string,
+  results: MapRunResults): Promise<any> {
   const writer = run.state.ResultWriter;
-  if (writer === undefined) return results;
-  // Written to S3 without a WriterConfig: NONE; only a WriterConfig (a preview, nothing written): the state's output.
-  const transformation = writer.WriterConfig?.Transformation ?? (writer.Resource !== undefined ? 'NONE' : 'COMPACT');
-  const shaped = transformResults(transformation, results, records, failed);
-  if (writer.Resource === undefined) return shaped;
   const params = run.language === 'JSONata'
     ? (writer.Arguments !== undefined ? await evaluateTemplate(writer.Arguments, 'ResultWriter.Arguments', ex.jsonataScope(run, { input: run.input, context })) : {})
     : (writer.Parameters !== undefined ? jsonPath().applyPayloadTemplate(writer.Parameters, ex.pathContext(effective, context, run.frame)) : {});
   const prefix = typeof params.Prefix === 'string' && params.Prefix !== '' ? `${params.Prefix.replace(/\/+$/, '')}/` : '';
-  const key = `${prefix}${mapRunId}/manifest.json`;
-  ex.trace?.(`[${ex.seconds(ex.now)}s] ${run.name}: ${results.length} results written (recorded, not sent) to s3://${params.Bucket}/${prefix}${mapRunId}/`);
-  return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: params.Bucket, Key: key } };
+  const bucket = params.Bucket;
+  const directory = `${prefix}${mapRunId}/`;
+  // Exported without a WriterConfig: NONE (input-output-resultwriter.html).
+  const transformation = writer.WriterConfig?.Transformation ?? 'NONE';
+  const jsonLines = writer.WriterConfig?.OutputType === 'JSONL';
+  const format = (entries: any[]) => (jsonLines ? entries.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(entries));
+  const put = async (key: string, body: string) => {
+    ex.writtenObjects.push({ stateName: run.name, path: run.frame.path, bucket, key, body, time: new Date(ex.now).toISOString() });
+    ex.trace?.(`[${ex.seconds(ex.now)}s] ${run.name}: ResultWriter wrote s3://${bucket}/${key} (${Buffer.byteLength(body, 'utf8')} bytes)`);
+    if (!ex.options.sendResultWriterCalls) return;
+    const resource = 'arn:aws:states:::s3:putObject';
+    const request = { Bucket: bucket, Key: key, Body: body };
+    const outcome = await answerCall(ex, run, { resource, request, attempt: 0 }, () => new StatesError(ERRORS.RUNTIME,
+      `Map state '${run.name}' writes its results with ${resource}, which has no mocked response${ex.mocks ? ` in test case '${ex.mocks.testCase}'` : ''} `
+      + 'and no task handler answers it: the offline executor never calls AWS'));
+    await ex.advance(run.frame, outcome.durationSeconds ?? 0);
+    if (outcome.error !== undefined) {
+      throw new StatesError(ERRORS.RESULT_WRITER_FAILED, `State '${run.name}': writing s3://${bucket}/${key} failed with ${outcome.error}${outcome.cause ? `: ${outcome.cause}` : ''}`);
+    }
+  };
+  const files: Record<string, Array<{ Key: string; Size: number }>> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
+  const entries: Record<string, any[]> = {
+    SUCCEEDED: transformResults(transformation, results.outputs, results.succeeded, new Set()),
+    FAILED: results.failed,
+    PENDING: results.pending,
+  };
+  for (const status of ['SUCCEEDED', 'FAILED', 'PENDING']) {
+    if (entries[status].length === 0) continue;
+    const key = `${directory}${status}_0.json`;
+    const body = format(entries[status]);
+    await put(key, body);
+    files[status].push({ Key: key, Size: Buffer.byteLength(body, 'utf8') });
+  }
+  const manifestKey = `${directory}manifest.json`;
+  await put(manifestKey, JSON.stringify({ DestinationBucket: bucket, MapRunArn: mapRunArn, ResultFiles: files }));
+  return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: bucket, Key: manifestKey } };
 }
