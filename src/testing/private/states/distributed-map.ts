@@ -1,3 +1,4 @@
+import * as zlib from 'zlib';
 import { ForkFailure, jsonPath } from '../engine';
 import type { Execution } from '../engine';
 import { ERRORS, StatesError } from '../errors';
@@ -400,7 +401,9 @@ async function readItems(ex: Execution, run: StateRun, effective: any, context: 
   // time here (VersionId.$), so we fail the state, as AWS fails a reader it cannot run (our choice).
   if (config.InputType === 'PARQUET' && request.VersionId !== undefined) fail('the VersionId field is not supported for InputType PARQUET');
   const object = await call(ex, run, resource, request);
-  if ((config.InputType ?? 'JSON') !== 'MANIFEST') return { items: limit(await parseObject(object, config, source, maxItems, fail)), source };
+  if (config.ManifestType === 'ATHENA_DATA') return readAthenaManifest(ex, run, object, config, source, maxItems, fail);
+  const inventory = config.ManifestType === 'S3_INVENTORY' || config.InputType === 'MANIFEST';
+  if (!inventory) return { items: limit(await parseObject(object, config, source, maxItems, fail)), source };
   // An S3 Inventory manifest.json: its files are CSV data files (gzipped on S3; the mock gives their text), each
   // read with a further call of the same state; each row is an item keyed by the manifest's fileSchema.
   const body = bodyOf(object);
@@ -414,12 +417,72 @@ async function readItems(ex: Execution, run: StateRun, effective: any, context: 
   const items: any[] = [];
   for (const file of manifest.files) {
     const data = await call(ex, run, resource, { Bucket: bucket, Key: file.key });
-    const csv = bodyOf(data);
+    const csv = decompress(bodyOf(data), `s3://${bucket}/${file.key}`, fail);
     if (typeof csv !== 'string') fail(`the inventory file s3://${bucket}/${file.key} must be given as its CSV text in Body; got ${JSON.stringify(csv)?.slice(0, 200)}`);
     for (const row of parseCsv(csv, ',')) items.push(Object.fromEntries(columns.map((c: string, i: number) => [c, row[i] ?? ''])));
     if (enough(items)) break;
   }
   return { items: limit(items), source };
+}
+
+/**
+ * An Athena UNLOAD manifest (`ReaderConfig.ManifestType: ATHENA_DATA`, input-output-itemreader.html, "Athena manifest"):
+ * a CSV list of the data files' S3 URIs (`s3://bucket/key`, one a line), each read with a further GetObject call of
+ * the same state and parsed by InputType (CSV, JSONL or PARQUET; UNLOAD's CSV has no header row, so CSVHeaderLocation
+ * applies to each file as configured). The items are the files' rows in manifest order, each with its file as
+ * `Map.Item.Source`.
+ */
+async function readAthenaManifest(ex: Execution, run: StateRun, object: any, config: any, source: string, maxItems: number | undefined,
+  fail: (why: string) => never): Promise<{ items: any[]; source: string[] }> {
+  const text = decompress(bodyOf(object), source, fail);
+  if (typeof text !== 'string') fail(`the Athena manifest ${source} must be given as its CSV text in Body; got ${JSON.stringify(text)?.slice(0, 200)}`);
+  const items: any[] = [];
+  const sources: string[] = [];
+  for (const [uri] of parseCsv(text, ',')) {
+    if (uri === undefined || uri.trim() === '') continue;
+    const match = /^s3:\/\/([^/]+)\/(.+)$/i.exec(uri.trim());
+    if (!match) fail(`the Athena manifest ${source} lists ${JSON.stringify(uri)}, which is not an S3 URI (s3://bucket/key)`);
+    const [, bucket, key] = match!;
+    const data = await call(ex, run, 'arn:aws:states:::s3:getObject', { Bucket: bucket, Key: key });
+    const file = `S3://${bucket}/${key}`;
+    const remaining = maxItems !== undefined && maxItems > 0 ? maxItems - items.length : undefined;
+    for (const item of await parseObject(data, config, file, remaining, fail)) {
+      items.push(item);
+      sources.push(file);
+    }
+    if (maxItems !== undefined && maxItems > 0 && items.length >= maxItems) break;
+  }
+  const limit = <T>(list: T[]) => (maxItems !== undefined && maxItems > 0 ? list.slice(0, maxItems) : list);
+  return { items: limit(items), source: limit(sources) };
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+/**
+ * A GZIP- or ZSTD-compressed object, decompressed (input-output-itemreader.html: "Input files support the following
+ * external compression types: GZIP, ZSTD", e.g. `myObject.jsonl.gz`, `myObject.csv.zstd`). What AWS does not say is how
+ * it recognizes one; we go by the key's extension (`.gz`, `.gzip`; `.zst`, `.zstd`) and the bytes' magic number: the
+ * Body is then the compressed bytes base64-encoded (or a Buffer). A Body that is not compressed (text given for a `.gz`
+ * key) is used as it is. ZSTD needs Node.js 22.15 or later (zlib's zstdDecompressSync).
+ */
+function decompress(body: any, source: string, fail: (why: string) => never): any {
+  const codec = /\.(gz|gzip)$/i.test(source) ? 'GZIP' : /\.(zst|zstd)$/i.test(source) ? 'ZSTD' : undefined;
+  if (codec === undefined) return body;
+  let bytes: Buffer | undefined;
+  if (Buffer.isBuffer(body) || body instanceof Uint8Array) bytes = Buffer.from(body);
+  else if (typeof body === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(body)) bytes = Buffer.from(body, 'base64');
+  const magic = codec === 'GZIP' ? GZIP_MAGIC : ZSTD_MAGIC;
+  if (bytes === undefined || bytes.length < magic.length || magic.some((b, i) => bytes![i] !== b)) return body;
+  try {
+    if (codec === 'GZIP') return zlib.gunzipSync(bytes).toString('utf8');
+    const zstd = (zlib as any).zstdDecompressSync as ((b: Uint8Array) => Buffer) | undefined;
+    if (zstd === undefined) fail(`the object ${source} is ZSTD-compressed, which the offline executor decompresses with Node.js's zlib from Node.js 22.15 on (this is ${process.version})`);
+    return zstd!(bytes).toString('utf8');
+  } catch (e) {
+    if (e instanceof StatesError) throw e;
+    return fail(`the object ${source} is not valid ${codec}: ${(e as Error).message}`);
+  }
 }
 
 /** GetObject's result: `{ "Body": … }` (S3's member), or the body itself. */
@@ -454,7 +517,8 @@ function pointer(value: any, path: string, source: string, fail: (why: string) =
  */
 async function parseObject(object: any, config: any, source: string, maxItems: number | undefined, fail: (why: string) => never): Promise<any[]> {
   const inputType = config.InputType ?? 'JSON';
-  const body = bodyOf(object);
+  // Parquet is compressed inside the file (../parquet.ts); other objects may be compressed as a whole.
+  const body = inputType === 'PARQUET' ? bodyOf(object) : decompress(bodyOf(object), source, fail);
   const text = () => (typeof body === 'string' ? body : fail(`the GetObject result's Body must be the object's text for InputType ${inputType}; got ${JSON.stringify(body)?.slice(0, 200)}`));
   switch (inputType) {
     case 'JSON': {
@@ -494,7 +558,12 @@ function listedObject(o: any): any {
   };
 }
 
-/** RFC 4180 CSV: quoted fields ("" is a quote inside one), CRLF or LF line ends, blank lines skipped. */
+/**
+ * CSV as input-output-itemreader.html's parsing rules say: RFC 4180 quoted fields ("" is a quote inside one), CRLF or LF
+ * line ends, blank lines skipped, and backslash escapes: a backslash before a backslash, a double quote or the
+ * delimiter keeps that character as text; "a backslash followed by any other character is silently removed" (the
+ * character stays).
+ */
 export function parseCsv(text: string, delimiter: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -512,6 +581,15 @@ export function parseCsv(text: string, delimiter: string): string[][] {
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    if (c === '\\') {
+      const next = text[i + 1];
+      if (next === '\\' || next === '"' || next === delimiter) {
+        field += next;
+        i++;
+      }
+      any = true;
+      continue;
+    }
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
