@@ -16,8 +16,10 @@ import { answerCall } from './task';
  * - The items come from the state input (`ItemsPath` / JSONata `Items`) or from the `ItemReader`'s S3 call, which
  *   the mock config answers (the Map state's name is the mocked state; the response is S3's result: GetObject's
  *   `{ "Body": "<the object's text>" }`, for InputType PARQUET the object's bytes base64-encoded (see ../parquet.ts),
- *   ListObjectsV2's `{ "Contents": [...] }`; for an S3 Inventory `MANIFEST`, call 0
- *   answers the manifest.json and the following calls its CSV data files, in order) or the task handler (called with
+ *   ListObjectsV2's `{ "Contents": [...] }`; for an S3 Inventory (`InputType: MANIFEST` or `ManifestType:
+ *   S3_INVENTORY`), call 0 answers the manifest.json and the following calls its CSV data files, in order; for an
+ *   Athena manifest (`ManifestType: ATHENA_DATA`), call 0 answers the manifest and the following calls the data files
+ *   it lists; GZIP/ZSTD-compressed objects are decompressed, see `decompress`) or the task handler (called with
  *   the Map state's name, the reader's Resource and its Parameters/Arguments as the request).
  * - `ReaderConfig.MaxItems` (`MaxItemsPath`) keeps the first N items; `ItemSelector` builds each item's input with
  *   `$$.Map.Item.Index`, `Value` and `Source` (`STATE_DATA`, `S3://bucket/key`, `S3://bucket` for a listing);
