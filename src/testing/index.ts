@@ -85,6 +85,35 @@ export interface ExecuteOptions {
    * @default false
    */
   readonly trace?: boolean;
+  /**
+   * Send each object a Distributed Map's `ResultWriter` writes (`SUCCEEDED_0.json`, `FAILED_0.json`,
+   * `PENDING_0.json`, then `manifest.json`) as a PutObject call of the Map state: the state's next mocked response in
+   * the mock config, or the task handler with the Resource `arn:aws:states:::s3:putObject` and the request
+   * `{ Bucket, Key, Body }` (Body: the object's JSON text). A call answered with an error fails the state with
+   * `States.ResultWriterFailed`. Either way the objects are in `ExecutionResult.writtenObjects`.
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+   * @default false - the objects are only recorded in `ExecutionResult.writtenObjects`
+   */
+  readonly sendResultWriterCalls?: boolean;
+}
+
+/**
+ * An object a Distributed Map's `ResultWriter` wrote to Amazon S3 (offline: recorded, not sent).
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+ */
+export interface WrittenObject {
+  /** The Map state's name. */
+  readonly stateName: string;
+  /** Where the Map state runs: '' at the top, 'Par/0' in branch 0 of Parallel "Par", as `StateRecord.path`. */
+  readonly path: string;
+  /** The bucket (the ResultWriter's `Bucket`). */
+  readonly bucket: string;
+  /** The object's key: `<Prefix>/<map run id>/manifest.json`, `…/SUCCEEDED_0.json`, `…/FAILED_0.json`, `…/PENDING_0.json`. */
+  readonly key: string;
+  /** The object's content: JSON text (JSON Lines for the result files under `WriterConfig.OutputType` JSONL). */
+  readonly body: string;
+  /** Virtual time of the write (ISO 8601). */
+  readonly time: string;
 }
 
 /** Answers the Task states of an execution (for states the mock config does not name). */
@@ -277,6 +306,15 @@ export class ExecutionResult {
    */
   public get history(): any[] {
     return this.data.history;
+  }
+
+  /**
+   * The objects the Distributed Maps' `ResultWriter`s wrote, in the order written: for each Map Run its
+   * `SUCCEEDED_0.json`, `FAILED_0.json` and `PENDING_0.json` (those with entries), then its `manifest.json`, under
+   * `<Prefix>/<map run id>/`, as input-output-resultwriter.html describes. Also written when the Map Run fails.
+   */
+  public get writtenObjects(): WrittenObject[] {
+    return this.data.writtenObjects ?? [];
   }
 
   private constructor(data: ExecutionResultData) {

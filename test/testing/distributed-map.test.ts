@@ -6,6 +6,7 @@
  *      "Tolerated failure threshold" https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html
  *      "Viewing Map Runs" https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html
  */
+import * as zlib from 'zlib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { testing } from '../../src';
@@ -47,6 +48,11 @@ function doubler(seconds = 0): testing.ITaskHandler {
 }
 
 const languages = ['JSONPath', 'JSONata'] as const;
+
+/** The GZIP bytes of `text`, base64-encoded (an object's Body). */
+function zlibGzip(text: string): string {
+  return zlib.gzipSync(Buffer.from(text)).toString('base64');
+}
 
 describe.each(languages)('%s: a Distributed Map runs at every depth', (language) => {
   const jsonata = language === 'JSONata';
@@ -305,7 +311,7 @@ describe('the ItemReader\'s S3 calls', () => {
 
     // THEN
     return expect(Workflow.fromDefinition(definition).execute({ mockConfig, testCase: 'T', stateMachineName: 'SM' }))
-      .rejects.toThrow(/mocks state 'M', which is a Map state: only Task states and Distributed Map states with an ItemReader call services/);
+      .rejects.toThrow(/mocks state 'M', which is a Map state: only Task states and Distributed Map states with an ItemReader or a ResultWriter call services/);
   });
 });
 
@@ -320,7 +326,10 @@ describe('definitions the executor refuses, by field', () => {
     // input-output-itemreader.html: ReaderConfig.Transformation NONE | LOAD_AND_FLATTEN, which needs an InputType
     ['LOAD_AND_FLATTEN without an InputType', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN' }, Parameters: {} } }), /InputType must be one of CSV, JSON, JSONL, PARQUET with Transformation LOAD_AND_FLATTEN; got undefined/],
     ['LOAD_AND_FLATTEN on getObject', map({ ItemReader: { Resource: getObject, ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN', InputType: 'JSON' }, Parameters: {} } }), /LOAD_AND_FLATTEN needs the Resource arn:aws:states:::s3:listObjectsV2/],
-    ['an Athena manifest', map({ ItemReader: { Resource: getObject, ReaderConfig: { ManifestType: 'ATHENA_DATA', InputType: 'CSV' }, Parameters: {} } }), /ManifestType "ATHENA_DATA" is not supported by the offline executor/],
+    ['an unknown ManifestType', map({ ItemReader: { Resource: getObject, ReaderConfig: { ManifestType: 'GLUE', InputType: 'CSV' }, Parameters: {} } }), /ManifestType must be ATHENA_DATA or S3_INVENTORY; got "GLUE"/],
+    ['an Athena manifest of JSON', map({ ItemReader: { Resource: getObject, ReaderConfig: { ManifestType: 'ATHENA_DATA', InputType: 'JSON' }, Parameters: {} } }), /InputType must be one of CSV, JSONL, PARQUET with ManifestType ATHENA_DATA; got "JSON"/],
+    ['an S3 Inventory with an InputType', map({ ItemReader: { Resource: getObject, ReaderConfig: { ManifestType: 'S3_INVENTORY', InputType: 'CSV' }, Parameters: {} } }), /InputType must not be set with ManifestType S3_INVENTORY/],
+    ['a manifest listed', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { ManifestType: 'ATHENA_DATA', InputType: 'CSV' }, Parameters: {} } }), /ManifestType ATHENA_DATA needs the Resource arn:aws:states:::s3:getObject/],
     ['an unknown reader Transformation', map({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'FLAT' }, Parameters: {} } }), /ReaderConfig.Transformation must be NONE or LOAD_AND_FLATTEN; got "FLAT"/],
     // input-output-resultwriter.html: WriterConfig.Transformation NONE | COMPACT | FLATTEN, OutputType JSON | JSONL
     ['an unknown WriterConfig Transformation', map({ ResultWriter: { WriterConfig: { Transformation: 'SQUASH' } } }), /WriterConfig.Transformation must be one of NONE, COMPACT, FLATTEN; got "SQUASH"/],
@@ -431,6 +440,349 @@ describe('ResultWriter as input-output-resultwriter.html describes it', () => {
       MapRunArn: `${ARN}:mapRun:csvProcess/Map:${id}`,
       ResultWriterDetails: { Bucket: 'amzn-s3-demo-destination-bucket', Key: `csvProcessJobs/${id}/manifest.json` },
     });
+  });
+});
+
+/**
+ * ResultWriter's files: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+ * ("Exporting to Amazon S3"): executions with the same status go to their file under `<Prefix>/<map run id>/`:
+ * SUCCEEDED_n.json (the succeeded children, by WriterConfig.Transformation, NONE by default), FAILED_n.json (failed,
+ * timed out and aborted children), PENDING_n.json (children not started because the Map Run failed), and
+ * manifest.json (the export location, the Map Run ARN and the result files); OutputType JSON is a JSON array, JSONL
+ * JSON Lines. They are in result.writtenObjects, and with sendResultWriterCalls each is a PutObject call of the Map
+ * state; a failed write fails the state with States.ResultWriterFailed.
+ */
+describe.each(languages)('%s: the ResultWriter\'s files (input-output-resultwriter.html, Exporting to Amazon S3)', (language) => {
+  const jsonata = language === 'JSONata';
+  const ARN = 'arn:aws:states:us-east-1:123456789012';
+  const writer = (writerConfig?: any) => ({
+    Resource: 'arn:aws:states:::s3:putObject',
+    ...(jsonata ? { Arguments: { Bucket: '{% $states.input.bucket %}', Prefix: 'csvProcessJobs' } } : { Parameters: { 'Bucket.$': '$.bucket', 'Prefix': 'csvProcessJobs' } }),
+    ...(writerConfig ? { WriterConfig: writerConfig } : {}),
+  });
+  const machine = (map: any, inParallel = false) => {
+    const top = (states: any) => ({ ...(jsonata ? { QueryLanguage: 'JSONata' } : {}), StartAt: Object.keys(states)[0], States: states });
+    if (!inParallel) return top({ M: { ...map, End: true } });
+    return top({ Par: { Type: 'Parallel', Branches: [{ StartAt: 'M', States: { M: { ...map, End: true } } }], End: true } });
+  };
+  const input = { bucket: 'amzn-s3-demo-destination-bucket', items: [1, 13, 3], wrapped: [] };
+  const idOf = (mapRunArn: string) => /:mapRun:SM\/M:(.+)$/.exec(mapRunArn)![1];
+
+  test.each([['top level', false], ['inside a Parallel', true]] as const)('%s: SUCCEEDED_0.json (NONE), FAILED_0.json, then manifest.json with each file\'s Key and Size', async (_where, inParallel) => {
+    // GIVEN
+    const definition = machine(workMap(language, { ResultWriter: writer(), ToleratedFailureCount: 1, Label: 'M' }), inParallel);
+    validateAsl(definition);
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input, taskHandler: doubler(2), stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    const output = inParallel ? result.output[0] : result.output;
+    const id = idOf(output.MapRunArn);
+    expect(output.ResultWriterDetails).toEqual({ Bucket: input.bucket, Key: `csvProcessJobs/${id}/manifest.json` });
+    const files = result.writtenObjects;
+    expect(files.map((f) => f.key)).toEqual([
+      `csvProcessJobs/${id}/SUCCEEDED_0.json`, `csvProcessJobs/${id}/FAILED_0.json`, `csvProcessJobs/${id}/manifest.json`,
+    ]);
+    expect(files.every((f) => f.bucket === input.bucket && f.stateName === 'M' && f.path === (inParallel ? 'Par/0' : ''))).toBe(true);
+    const succeeded = JSON.parse(files[0].body);
+    expect(succeeded.map((r: any) => [r.Status, r.Input, r.Output])).toEqual([['SUCCEEDED', '1', '2'], ['SUCCEEDED', '3', '6']]);
+    expect(Object.keys(succeeded[0])).toEqual(['ExecutionArn', 'Input', 'InputDetails', 'Name', 'Output', 'OutputDetails', 'RedriveCount',
+      'RedriveStatus', 'RedriveStatusReason', 'StartDate', 'StateMachineArn', 'Status', 'StopDate']);
+    expect(JSON.parse(files[1].body)).toEqual([expect.objectContaining({ Status: 'FAILED', Error: 'Work.Unlucky', Cause: 'thirteen', Input: '13' })]);
+    expect(JSON.parse(files[2].body)).toEqual({
+      DestinationBucket: input.bucket,
+      MapRunArn: `${ARN}:mapRun:SM/M:${id}`,
+      ResultFiles: {
+        FAILED: [{ Key: files[1].key, Size: Buffer.byteLength(files[1].body) }],
+        PENDING: [],
+        SUCCEEDED: [{ Key: files[0].key, Size: Buffer.byteLength(files[0].body) }],
+      },
+    });
+    expect(files[2].time).toBe('2026-01-01T00:00:02.000Z');
+  });
+
+  test('WriterConfig FLATTEN with OutputType JSONL: SUCCEEDED_0.json holds the flattened outputs, one JSON value a line', async () => {
+    // GIVEN: each child returns [n, n]
+    const handler: testing.ITaskHandler = { handle: (inv) => ({ result: { Payload: [inv.request.Payload, inv.request.Payload] } }) };
+    const definition = machine(workMap(language, { ResultWriter: writer({ Transformation: 'FLATTEN', OutputType: 'JSONL' }), Label: 'M' }));
+    validateAsl(definition);
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { ...input, items: [1, 2] }, taskHandler: handler, stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.writtenObjects.map((f) => f.key.split('/').pop())).toEqual(['SUCCEEDED_0.json', 'manifest.json']);
+    expect(result.writtenObjects[0].body).toBe('1\n1\n2\n2');
+  });
+
+  test('a Map Run over its threshold still exports: FAILED_0.json has the failed and the stopped (ABORTED) children, PENDING_0.json those never started', async () => {
+    // GIVEN: 13 fails at 1 s while 1 (5 s) runs; 4 and 5 wait for a slot
+    const handler: testing.ITaskHandler = {
+      handle: (inv) => (inv.request.Payload === 13 ? { error: 'Work.Unlucky', cause: 'thirteen', durationSeconds: 1 } : { result: { Payload: 0 }, durationSeconds: 5 }),
+    };
+    const definition = machine(workMap(language, { ResultWriter: writer(), MaxConcurrency: 2, Label: 'M' }));
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { ...input, items: [1, 13, 4, 5] }, taskHandler: handler, stateMachineName: 'SM' });
+
+    // THEN
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.ExceedToleratedFailureThreshold');
+    const [failed, pending, manifest] = result.writtenObjects;
+    expect(result.writtenObjects.map((f) => f.key.split('/').pop())).toEqual(['FAILED_0.json', 'PENDING_0.json', 'manifest.json']);
+    expect(JSON.parse(failed.body).map((r: any) => [r.Input, r.Status])).toEqual([['1', 'ABORTED'], ['13', 'FAILED']]);
+    expect(JSON.parse(pending.body)).toEqual([
+      { Input: '4', InputDetails: { Included: true }, Status: 'PENDING' },
+      { Input: '5', InputDetails: { Included: true }, Status: 'PENDING' },
+    ]);
+    expect(JSON.parse(manifest.body).ResultFiles.SUCCEEDED).toEqual([]);
+  });
+
+  test('sendResultWriterCalls: each file is a PutObject call of the Map state given to the task handler with Bucket, Key and Body', async () => {
+    // GIVEN
+    const puts: any[] = [];
+    const handler: testing.ITaskHandler = {
+      handle: (inv) => {
+        if (inv.resource === 'arn:aws:states:::s3:putObject') {
+          puts.push({ state: inv.stateName, ...inv.request });
+          return { result: { ETag: '"e"' }, durationSeconds: 1 };
+        }
+        return { result: { Payload: inv.request.Payload } };
+      },
+    };
+    const definition = machine(workMap(language, { ResultWriter: writer(), Label: 'M' }));
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({
+      input: { ...input, items: [1] }, taskHandler: handler, stateMachineName: 'SM', sendResultWriterCalls: true,
+    });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(puts).toEqual(result.writtenObjects.map((f) => ({ state: 'M', Bucket: f.bucket, Key: f.key, Body: f.body })));
+    expect(puts).toHaveLength(2);
+    expect(result.elapsedSeconds).toBe(2);
+  });
+
+  test('sendResultWriterCalls: a mocked PutObject that throws fails the state with States.ResultWriterFailed', async () => {
+    // GIVEN: the Map state's mocked responses answer its writes
+    const mockConfig = {
+      StateMachines: { SM: { TestCases: { T: { M: 'Writes', Work: 'Ok' } } } },
+      MockedResponses: {
+        Writes: { 0: { Return: {} }, 1: { Throw: { Error: 'S3.AccessDenied', Cause: 'Access Denied' } } },
+        Ok: { '0-9': { Return: { Payload: 1 } } },
+      },
+    };
+    const definition = machine(workMap(language, { ResultWriter: writer(), Label: 'M' }));
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({
+      input: { ...input, items: [1] }, mockConfig, testCase: 'T', stateMachineName: 'SM', sendResultWriterCalls: true,
+    });
+
+    // THEN
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.ResultWriterFailed');
+    expect(result.cause).toMatch(/^State 'M': writing s3:\/\/amzn-s3-demo-destination-bucket\/csvProcessJobs\/[0-9a-f-]{36}\/manifest\.json failed with S3\.AccessDenied: Access Denied$/);
+  });
+
+  test('without sendResultWriterCalls the task handler is never asked to write', async () => {
+    // GIVEN
+    const resources: string[] = [];
+    const handler: testing.ITaskHandler = { handle: (inv) => { resources.push(inv.resource); return { result: { Payload: 1 } }; } };
+
+    // WHEN
+    const result = await Workflow.fromDefinition(machine(workMap(language, { ResultWriter: writer() })))
+      .execute({ input: { ...input, items: [1] }, taskHandler: handler });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(resources).toEqual([LAMBDA]);
+    expect(result.writtenObjects).toHaveLength(2);
+  });
+});
+
+/**
+ * ItemReader (Map): https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
+ * - "Athena manifest": ManifestType ATHENA_DATA reads an UNLOAD manifest (a CSV list of the data files) and then each
+ *   data file (InputType CSV, JSONL or PARQUET; UNLOAD's CSV has no header row); Map.Item.Source is the data file.
+ * - ManifestType S3_INVENTORY, without an InputType: an S3 Inventory manifest.json, as InputType MANIFEST.
+ * - "Input files support the following external compression types: GZIP, ZSTD" (myObject.jsonl.gz, myObject.csv.zstd).
+ * - CSV parsing rules: backslashes escape a backslash, a double quote or the delimiter; before any other character
+ *   the backslash is silently removed.
+ */
+describe.each(languages)('%s: Athena manifests, S3_INVENTORY, compressed objects (input-output-itemreader.html)', (language) => {
+  const jsonata = language === 'JSONata';
+  const getObject = 'arn:aws:states:::s3:getObject';
+  const readMap = (readerConfig: any) => ({
+    ...(jsonata ? { QueryLanguage: 'JSONata' } : {}),
+    StartAt: 'Read',
+    States: {
+      Read: {
+        Type: 'Map',
+        ItemReader: {
+          Resource: getObject,
+          ReaderConfig: readerConfig,
+          ...(jsonata ? { Arguments: { Bucket: 'results', Key: '{% $states.input.key %}' } } : { Parameters: { 'Bucket': 'results', 'Key.$': '$.key' } }),
+        },
+        ItemSelector: jsonata
+          ? { value: '{% $states.context.Map.Item.Value %}', source: '{% $states.context.Map.Item.Source %}' }
+          : { 'value.$': '$$.Map.Item.Value', 'source.$': '$$.Map.Item.Source' },
+        ItemProcessor: processor({ P: { Type: 'Pass', End: true } }),
+        End: true,
+      },
+    },
+  });
+  /** Answers GetObject from a map of keys to Body values, recording each request. */
+  const bucketObjects = (objects: Record<string, any>, requests: any[] = []): testing.ITaskHandler => ({
+    handle: (inv) => {
+      requests.push(inv.request);
+      const body = objects[`${inv.request.Bucket}/${inv.request.Key}`];
+      return body === undefined ? { error: 'S3.NoSuchKey', cause: inv.request.Key } : { result: { Body: body } };
+    },
+  });
+
+  test('ATHENA_DATA with JSONL: each data file the manifest lists is read in order; its rows are the items, the file their Source', async () => {
+    // GIVEN
+    const requests: any[] = [];
+    const handler = bucketObjects({
+      'results/q1-manifest.csv': 's3://results/unload/q1_0.jsonl\ns3://results/unload/q1_1.jsonl\n',
+      'results/unload/q1_0.jsonl': '{"id":1}\n{"id":2}\n',
+      'results/unload/q1_1.jsonl': '{"id":3}\n',
+    }, requests);
+    const definition = readMap({ ManifestType: 'ATHENA_DATA', InputType: 'JSONL' });
+    validateAsl(definition);
+
+    // WHEN
+    const result = await Workflow.fromDefinition(definition).execute({ input: { key: 'q1-manifest.csv' }, taskHandler: handler });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(requests).toEqual([
+      { Bucket: 'results', Key: 'q1-manifest.csv' },
+      { Bucket: 'results', Key: 'unload/q1_0.jsonl' },
+      { Bucket: 'results', Key: 'unload/q1_1.jsonl' },
+    ]);
+    expect(result.output).toEqual([
+      { value: { id: 1 }, source: 'S3://results/unload/q1_0.jsonl' },
+      { value: { id: 2 }, source: 'S3://results/unload/q1_0.jsonl' },
+      { value: { id: 3 }, source: 'S3://results/unload/q1_1.jsonl' },
+    ]);
+  });
+
+  test('ATHENA_DATA with CSV (no header row: GIVEN headers) and MaxItems: the files after the limit are not read', async () => {
+    // GIVEN
+    const requests: any[] = [];
+    const handler = bucketObjects({
+      'results/q2-manifest.csv': 's3://results/u/a.csv\ns3://results/u/b.csv\n',
+      'results/u/a.csv': '1,alpha\n2,bravo\n',
+      'results/u/b.csv': '3,charlie\n',
+    }, requests);
+
+    // WHEN
+    const result = await Workflow.fromDefinition(readMap({ ManifestType: 'ATHENA_DATA', InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['id', 'name'], MaxItems: 2 }))
+      .execute({ input: { key: 'q2-manifest.csv' }, taskHandler: handler });
+
+    // THEN
+    expect(result.output.map((o: any) => o.value)).toEqual([{ id: '1', name: 'alpha' }, { id: '2', name: 'bravo' }]);
+    expect(requests).toHaveLength(2);
+  });
+
+  test('ATHENA_DATA: a manifest line that is not an S3 URI fails the state with States.ItemReaderFailed', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(readMap({ ManifestType: 'ATHENA_DATA', InputType: 'JSONL' }))
+      .execute({ input: { key: 'm.csv' }, taskHandler: bucketObjects({ 'results/m.csv': 'unload/q1_0.jsonl\n' }) });
+
+    // THEN
+    expect(result.error).toBe('States.ItemReaderFailed');
+    expect(result.cause).toBe('State \'Read\': the Athena manifest S3://results/m.csv lists "unload/q1_0.jsonl", which is not an S3 URI (s3://bucket/key)');
+  });
+
+  test('ManifestType S3_INVENTORY reads an S3 Inventory manifest as InputType MANIFEST does', async () => {
+    // GIVEN
+    const manifest = JSON.stringify({ destinationBucket: 'arn:aws:s3:::inv', fileFormat: 'CSV', fileSchema: 'Bucket, Key, Size', files: [{ key: 'data/1.csv.gz' }] });
+    const handler = bucketObjects({ 'results/manifest.json': manifest, 'inv/data/1.csv.gz': zlibGzip('"src","a.txt","3"\n') });
+
+    // WHEN
+    const result = await Workflow.fromDefinition(readMap({ ManifestType: 'S3_INVENTORY' })).execute({ input: { key: 'manifest.json' }, taskHandler: handler });
+
+    // THEN
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output.map((o: any) => o.value)).toEqual([{ Bucket: 'src', Key: 'a.txt', Size: '3' }]);
+  });
+
+  test('a GZIP-compressed object (.jsonl.gz, its bytes base64-encoded in Body) is decompressed before it is parsed', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(readMap({ InputType: 'JSONL' }))
+      .execute({ input: { key: 'data/myObject.jsonl.gz' }, taskHandler: bucketObjects({ 'results/data/myObject.jsonl.gz': zlibGzip('{"n":1}\n{"n":2}\n') }) });
+
+    // THEN
+    expect(result.output.map((o: any) => o.value)).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  test('a .gz key whose Body is given as text is read as text', async () => {
+    // WHEN
+    const result = await Workflow.fromDefinition(readMap({ InputType: 'JSON' }))
+      .execute({ input: { key: 'data/items.json.gz' }, taskHandler: bucketObjects({ 'results/data/items.json.gz': '[1,2]' }) });
+
+    // THEN
+    expect(result.output.map((o: any) => o.value)).toEqual([1, 2]);
+  });
+
+  test('a .gz key whose bytes are GZIP but broken fails the state with States.ItemReaderFailed', async () => {
+    // GIVEN: the GZIP magic number, then garbage
+    const broken = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]).toString('base64');
+
+    // WHEN
+    const result = await Workflow.fromDefinition(readMap({ InputType: 'JSON' }))
+      .execute({ input: { key: 'x.json.gz' }, taskHandler: bucketObjects({ 'results/x.json.gz': broken }) });
+
+    // THEN
+    expect(result.error).toBe('States.ItemReaderFailed');
+    expect(result.cause).toMatch(/^State 'Read': the object S3:\/\/results\/x\.json\.gz is not valid GZIP: /);
+  });
+
+  const zstd = (zlib as any).zstdCompressSync as ((b: Buffer) => Buffer) | undefined;
+  (zstd ? test : test.skip)('a ZSTD-compressed object (.csv.zstd) is decompressed (Node.js 22.15+)', async () => {
+    // WHEN
+    const body = zstd!(Buffer.from('a,b\n1,2\n')).toString('base64');
+    const result = await Workflow.fromDefinition(readMap({ InputType: 'CSV' }))
+      .execute({ input: { key: 'myObject.csv.zstd' }, taskHandler: bucketObjects({ 'results/myObject.csv.zstd': body }) });
+
+    // THEN
+    expect(result.output.map((o: any) => o.value)).toEqual([{ a: '1', b: '2' }]);
+  });
+
+  (zstd ? test.skip : test)('a ZSTD-compressed object before Node.js 22.15 fails the state with States.ItemReaderFailed, naming the version', async () => {
+    // GIVEN: the ZSTD magic number
+    const body = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00]).toString('base64');
+
+    // WHEN
+    const result = await Workflow.fromDefinition(readMap({ InputType: 'CSV' }))
+      .execute({ input: { key: 'myObject.csv.zstd' }, taskHandler: bucketObjects({ 'results/myObject.csv.zstd': body }) });
+
+    // THEN
+    expect(result.error).toBe('States.ItemReaderFailed');
+    expect(result.cause).toContain('is ZSTD-compressed, which the offline executor decompresses with Node.js\'s zlib from Node.js 22.15 on');
+  });
+});
+
+describe('CSV backslash escapes (input-output-itemreader.html, CSV parsing rules)', () => {
+  test('a doubled backslash keeps one backslash (the page\'s path example)', () => {
+    expect(parseCsv('path,size\nC:\\\\Program Files\\\\MyApp.exe,6534512', ',')).toEqual([['path', 'size'], ['C:\\Program Files\\MyApp.exe', '6534512']]);
+  });
+
+  test('a backslash before the delimiter or a double quote keeps it as text, in and out of quotes', () => {
+    expect(parseCsv('a\\,b,c', ',')).toEqual([['a,b', 'c']]);
+    expect(parseCsv('a\\|b|c', '|')).toEqual([['a|b', 'c']]);
+    expect(parseCsv('say \\"hi\\",x', ',')).toEqual([['say "hi"', 'x']]);
+    expect(parseCsv('"q\\"uote",x', ',')).toEqual([['q"uote', 'x']]);
+  });
+
+  test('a backslash before any other character is silently removed', () => {
+    expect(parseCsv('a\\xb,c', ',')).toEqual([['axb', 'c']]);
   });
 });
 

@@ -79,7 +79,7 @@ describe('a test case naming a state the definition does not have is a config er
 
   test.each([
     ['a misspelt state', { Inbranch: 'Ok' }, /test case 'c' mocks state 'Inbranch', which the definition does not have \(a typo\?\)/],
-    ['a state that is not a Task', { Par: 'Ok' }, /mocks state 'Par', which is a Parallel state: only Task states and Distributed Map states with an ItemReader call services/],
+    ['a state that is not a Task', { Par: 'Ok' }, /mocks state 'Par', which is a Parallel state: only Task states and Distributed Map states with an ItemReader or a ResultWriter call services/],
   ])('%s', async (_what, mapping, message) => {
     const mockConfig = { StateMachines: { M: { TestCases: { c: mapping } } }, MockedResponses: responses };
     await expect(Workflow.fromDefinition(nested).execute({ input: { items: [] }, mockConfig, testCase: 'c' })).rejects.toThrow(message);

@@ -14,7 +14,7 @@ import { runPass } from './states/pass';
 import { runSucceed } from './states/succeed';
 import { runTask } from './states/task';
 import { runWait } from './states/wait';
-import { AttemptRecordData, ExecutionResultData, RunOptions, StateRecordData } from './types';
+import { AttemptRecordData, ExecutionResultData, RunOptions, StateRecordData, WrittenObjectData } from './types';
 import { DefinitionInfo } from './validate';
 
 export { PAYLOAD_LIMIT_BYTES } from './states/common';
@@ -91,6 +91,8 @@ export class Execution {
   public readonly invocations = new Map<string, number>();
   public readonly trace?: (line: string) => void;
   public readonly history = new History();
+  /** The objects the Distributed Maps' ResultWriters wrote, in order (result.writtenObjects). */
+  public readonly writtenObjects: WrittenObjectData[] = [];
   public readonly region = REGION;
   public readonly account = ACCOUNT;
   public readonly stateMachineName: string;
@@ -184,6 +186,8 @@ export class Execution {
     // The events are built when read (most tests never read them).
     const history = this.history;
     Object.defineProperty(result, 'history', { enumerable: true, configurable: true, get: () => history.events });
+    // Not enumerable: the CLI's JSON (toJson) and existing comparisons of the data are unchanged.
+    Object.defineProperty(result, 'writtenObjects', { enumerable: false, value: this.writtenObjects });
     return result as ExecutionResultData;
   }
 

@@ -26,5 +26,6 @@ export const ERRORS = {
   BRANCH_FAILED: 'States.BranchFailed',
   EXCEED_TOLERATED_FAILURE_THRESHOLD: 'States.ExceedToleratedFailureThreshold',
   ITEM_READER_FAILED: 'States.ItemReaderFailed',
+  RESULT_WRITER_FAILED: 'States.ResultWriterFailed',
   PERMISSIONS: 'States.Permissions',
 } as const;

@@ -132,7 +132,7 @@ export class TestCaseMocks {
       }
       if (type !== 'Task' && !info.readerStates.has(stateName)) {
         throw new MockConfigError(`${where}: test case '${testCase}' mocks state '${stateName}', which is a ${type} state: only Task states `
-          + 'and Distributed Map states with an ItemReader call services');
+          + 'and Distributed Map states with an ItemReader or a ResultWriter call services');
       }
       if (typeof responseName !== 'string') {
         throw new MockConfigError(`${where}: test case '${testCase}' maps state '${stateName}' to ${JSON.stringify(responseName)}; it must be the name of a mocked response`);

@@ -63,6 +63,17 @@ export interface ExecutionResultData {
   /** Task states the mock config's test case mocks that never ran. */
   readonly unusedMocks: string[];
   readonly history: Array<Record<string, any>>;
+  /** The objects the Distributed Maps' ResultWriters wrote (manifest.json, SUCCEEDED_n.json, …), in order. */
+  readonly writtenObjects: WrittenObjectData[];
+}
+
+export interface WrittenObjectData {
+  readonly stateName: string;
+  readonly path: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly body: string;
+  readonly time: string;
 }
 
 export interface RunOptions {
@@ -76,6 +87,8 @@ export interface RunOptions {
   readonly executionName?: string;
   readonly maxTransitions?: number;
   readonly trace?: boolean;
+  /** Send each ResultWriter file as a PutObject call of its Map state (mock config or task handler). */
+  readonly sendResultWriterCalls?: boolean;
   /** Where trace lines go. @default process.stderr */
   readonly traceSink?: (line: string) => void;
 }

@@ -19,7 +19,10 @@ export interface DefinitionInfo {
   readonly taskStates: Set<string>;
   /** Every state's name, at any depth (Parallel branches and Map item processors included), with its Type. */
   readonly stateTypes: Map<string, string>;
-  /** Distributed Map states with an ItemReader (their S3 reads are mocked under the state's name). */
+  /**
+   * Distributed Map states with an ItemReader or a ResultWriter that exports to S3 (their S3 reads, and with
+   * `sendResultWriterCalls` their writes, are mocked under the state's name).
+   */
   readonly readerStates: Set<string>;
 }
 
@@ -118,7 +121,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
         const processor = state.ItemProcessor ?? state.Iterator;
         if (!processor) fail('needs ItemProcessor (or the legacy Iterator)');
         checkDistributed(state, processor, lang, fail);
-        if (state.ItemReader !== undefined) info.readerStates.add(name);
+        if (state.ItemReader !== undefined || state.ResultWriter?.Resource !== undefined) info.readerStates.add(name);
         checkMachine(processor, `State '${name}' ItemProcessor`, language, info, seen);
         break;
       }
@@ -156,8 +159,19 @@ function checkDistributed(state: any, processor: any, language: string, fail: (m
     if (config.Transformation !== undefined && config.Transformation !== 'NONE' && config.Transformation !== 'LOAD_AND_FLATTEN') {
       fail(`ItemReader.ReaderConfig.Transformation must be NONE or LOAD_AND_FLATTEN; got ${JSON.stringify(config.Transformation)}`);
     }
+    // input-output-itemreader.html: ManifestType ATHENA_DATA (an Athena UNLOAD manifest, InputType CSV, JSONL or PARQUET)
+    // or S3_INVENTORY (an S3 Inventory manifest.json, without an InputType: CSV is assumed), both read with GetObject.
     if (config.ManifestType !== undefined) {
-      fail(`ItemReader.ReaderConfig.ManifestType ${JSON.stringify(config.ManifestType)} is not supported by the offline executor (an S3 Inventory: InputType MANIFEST)`);
+      if (config.ManifestType !== 'ATHENA_DATA' && config.ManifestType !== 'S3_INVENTORY') {
+        fail(`ItemReader.ReaderConfig.ManifestType must be ATHENA_DATA or S3_INVENTORY; got ${JSON.stringify(config.ManifestType)}`);
+      }
+      if (reader.Resource !== 'arn:aws:states:::s3:getObject') fail(`ItemReader.ReaderConfig.ManifestType ${config.ManifestType} needs the Resource arn:aws:states:::s3:getObject`);
+      if (config.ManifestType === 'S3_INVENTORY' && config.InputType !== undefined) {
+        fail(`ItemReader.ReaderConfig.InputType must not be set with ManifestType S3_INVENTORY (CSV is assumed); got ${JSON.stringify(config.InputType)}`);
+      }
+      if (config.ManifestType === 'ATHENA_DATA' && !['CSV', 'JSONL', 'PARQUET'].includes(config.InputType)) {
+        fail(`ItemReader.ReaderConfig.InputType must be one of CSV, JSONL, PARQUET with ManifestType ATHENA_DATA; got ${JSON.stringify(config.InputType)}`);
+      }
     }
     if (config.Transformation === 'LOAD_AND_FLATTEN') {
       if (reader.Resource !== 'arn:aws:states:::s3:listObjectsV2') fail('ItemReader.ReaderConfig.Transformation LOAD_AND_FLATTEN needs the Resource arn:aws:states:::s3:listObjectsV2');
@@ -166,7 +180,7 @@ function checkDistributed(state: any, processor: any, language: string, fail: (m
       }
     }
     if (reader.Resource === 'arn:aws:states:::s3:getObject') {
-      if (!INPUT_TYPES.has(config.InputType)) fail(`ItemReader.ReaderConfig.InputType must be one of ${[...INPUT_TYPES].join(', ')}; got ${JSON.stringify(config.InputType)}`);
+      if (config.ManifestType !== 'S3_INVENTORY' && !INPUT_TYPES.has(config.InputType)) fail(`ItemReader.ReaderConfig.InputType must be one of ${[...INPUT_TYPES].join(', ')}; got ${JSON.stringify(config.InputType)}`);
       if (config.CSVHeaderLocation === 'GIVEN' && !(Array.isArray(config.CSVHeaders) && config.CSVHeaders.length > 0)) {
         fail('ItemReader.ReaderConfig.CSVHeaders must be a non-empty array with CSVHeaderLocation GIVEN');
       }

@@ -1,3 +1,4 @@
+import * as zlib from 'zlib';
 import { ForkFailure, jsonPath } from '../engine';
 import type { Execution } from '../engine';
 import { ERRORS, StatesError } from '../errors';
@@ -15,8 +16,10 @@ import { answerCall } from './task';
  * - The items come from the state input (`ItemsPath` / JSONata `Items`) or from the `ItemReader`'s S3 call, which
  *   the mock config answers (the Map state's name is the mocked state; the response is S3's result: GetObject's
  *   `{ "Body": "<the object's text>" }`, for InputType PARQUET the object's bytes base64-encoded (see ../parquet.ts),
- *   ListObjectsV2's `{ "Contents": [...] }`; for an S3 Inventory `MANIFEST`, call 0
- *   answers the manifest.json and the following calls its CSV data files, in order) or the task handler (called with
+ *   ListObjectsV2's `{ "Contents": [...] }`; for an S3 Inventory (`InputType: MANIFEST` or `ManifestType:
+ *   S3_INVENTORY`), call 0 answers the manifest.json and the following calls its CSV data files, in order; for an
+ *   Athena manifest (`ManifestType: ATHENA_DATA`), call 0 answers the manifest and the following calls the data files
+ *   it lists; GZIP/ZSTD-compressed objects are decompressed, see `decompress`) or the task handler (called with
  *   the Map state's name, the reader's Resource and its Parameters/Arguments as the request).
  * - `ReaderConfig.MaxItems` (`MaxItemsPath`) keeps the first N items; `ItemSelector` builds each item's input with
  *   `$$.Map.Item.Index`, `Value` and `Source` (`STATE_DATA`, `S3://bucket/key`, `S3://bucket` for a listing);
@@ -36,8 +39,10 @@ import { answerCall } from './task';
  *   A tolerated failure's entry in the results is the failed execution's own result, unchanged, as the ResultWriter
  *   page says (DescribeExecution's members: Cause, Error, ExecutionArn, Input, InputDetails, Name, StartDate,
  *   StateMachineArn, Status FAILED, StopDate).
- * - With a `ResultWriter` that has a Resource, the results are written (recorded, not sent: there is no S3
- *   offline) and the state's result is `{ "MapRunArn", "ResultWriterDetails": { "Bucket", "Key" } }`, the Key being
+ * - With a `ResultWriter` that has a Resource, the results are exported as AWS exports them (see `exportResults`:
+ *   SUCCEEDED_0.json, FAILED_0.json, PENDING_0.json and manifest.json, in `result.writtenObjects`, and sent as PutObject
+ *   calls with `sendResultWriterCalls`), also when the Map Run fails, and the state's result is
+ *   `{ "MapRunArn", "ResultWriterDetails": { "Bucket", "Key" } }`, the Key being
  *   `<Prefix>/<map run id>/manifest.json`. With only a `WriterConfig`, the state's result is the results as its
  *   Transformation shapes them (NONE: each child's execution result; COMPACT: the outputs; FLATTEN: the outputs,
  *   arrays flattened); without a ResultWriter, the array of the children's outputs. The Map Run ARN
@@ -150,7 +155,10 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
   let results: any[];
   /** Each child's execution result (DescribeExecution's members), for the `NONE` transformation. */
   const succeededRecords: ChildRecord[] = new Array(children.length);
-  const failedRecords = new Set<any>();
+  /** Each failed child's execution result, by item index. */
+  const failedRecords: ChildRecord[] = new Array(children.length);
+  /** Each started child's context object (`Execution`, `StateMachine`). */
+  const executions: any[] = new Array(children.length);
   try {
     results = await ex.fork(frame, children.length, maxConcurrency, async (index: number, fiber: Fiber) => {
       fiber.childEvents = { last: 1 }; // 1: the child's ExecutionStarted
@@ -168,6 +176,7 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
         },
         StateMachine: { Id: `arn:aws:states:${ex.region}:${ex.account}:stateMachine:${machine}`, Name: machine },
       };
+      executions[index] = fiber.executionContext;
       try {
         const output = await ex.runMachine(processor, children[index].input, {
           path: join(frame.path, `${name}/${index}`),
@@ -196,7 +205,6 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
       } catch (e) {
         if (!(e instanceof StatesError)) throw e;
         failedItems += children[index].weight;
-        if (!allowed(failedItems)) throw new StatesError(ERRORS.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_CAUSE);
         // A failed child's result is its execution's, unchanged (input-output-resultwriter.html): as DescribeExecution.
         const execution = fiber.executionContext!.Execution;
         const record: ChildRecord = {
@@ -212,7 +220,8 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
           Status: 'FAILED',
           StopDate: new Date(ex.now).toISOString(),
         };
-        failedRecords.add(record);
+        failedRecords[index] = record;
+        if (!allowed(failedItems)) throw new StatesError(ERRORS.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_CAUSE);
         return record;
       }
     });
@@ -221,16 +230,75 @@ export async function runDistributedMap(ex: Execution, run: StateRun, attempt: n
     const failure = e.error;
     if (failure instanceof StatesError) {
       ex.history.add(frame.fiber, ex.now, 'MapRunFailed', () => ({ error: failure.error, cause: failure.cause }));
+      // The Map Run failed: its results are still exported (input-output-resultwriter.html: FAILED_n.json holds the
+      // failed, timed out and aborted children, PENDING_n.json those never started because the Map Run failed).
+      if (run.state.ResultWriter?.Resource !== undefined) {
+        const stopped = new Set(e.stopped);
+        const failed: ChildRecord[] = [];
+        const pending: ChildRecord[] = [];
+        for (let i = 0; i < children.length; i++) {
+          if (failedRecords[i] !== undefined) {
+            failed.push(failedRecords[i]);
+          } else if (succeededRecords[i] === undefined && executions[i] !== undefined && stopped.has(i)) {
+            failed.push(abortedRecord(executions[i], children[i].input, ex.now));
+          } else if (succeededRecords[i] === undefined) {
+            pending.push(pendingRecord(children[i].input));
+          }
+        }
+        const succeeded = succeededRecords.map((r, i) => (r !== undefined ? i : -1)).filter((i) => i >= 0);
+        await exportResults(ex, run, effective, context, mapRunId, mapRunArn, {
+          succeeded: succeeded.map((i) => succeededRecords[i]),
+          outputs: succeeded.map((i) => JSON.parse(succeededRecords[i].Output)),
+          failed,
+          pending,
+        });
+      }
       throw new GivenError(failure.error, failure.cause);
     }
     throw failure;
   }
   ex.history.add(frame.fiber, ex.now, 'MapRunSucceeded');
 
-  const records = results.map((r, i) => (failedRecords.has(r) ? r : succeededRecords[i]));
-  const result = await writeResults(ex, run, results, records, failedRecords, effective, context, mapRunId, mapRunArn);
+  const failedSet = new Set<any>(failedRecords.filter((r) => r !== undefined));
+  const records = results.map((r, i) => (failedSet.has(r) ? r : succeededRecords[i]));
+  let result: any;
+  const writer = state.ResultWriter;
+  if (writer === undefined) {
+    result = results;
+  } else if (writer.Resource === undefined) {
+    // Only a WriterConfig (a preview, nothing written): the state's output, shaped by the Transformation.
+    result = transformResults(writer.WriterConfig?.Transformation ?? 'COMPACT', results, records, failedSet);
+  } else {
+    const ok = results.map((_r, i) => i).filter((i) => !failedSet.has(results[i]));
+    result = await exportResults(ex, run, effective, context, mapRunId, mapRunArn, {
+      succeeded: ok.map((i) => succeededRecords[i]),
+      outputs: ok.map((i) => results[i]),
+      failed: results.filter((r) => failedSet.has(r)),
+      pending: [],
+    });
+  }
   if (jsonata) return ex.jsonataOutput(run, state, { input, result, context }, result, state.Next);
   return ex.jsonPathOutput(state, input, result, context, frame);
+}
+
+/** A child stopped when its Map Run failed: its execution result with Status ABORTED (our choice of members). */
+function abortedRecord(execution: any, input: any, now: number): ChildRecord {
+  return {
+    ExecutionArn: execution.Execution.Id,
+    Input: JSON.stringify(input),
+    InputDetails: { Included: true },
+    Name: execution.Execution.Name,
+    RedriveCount: 0,
+    StartDate: execution.Execution.StartTime,
+    StateMachineArn: execution.StateMachine.Id,
+    Status: 'ABORTED',
+    StopDate: new Date(now).toISOString(),
+  };
+}
+
+/** A child never started (its Map Run failed first): its input and Status PENDING (our choice: no execution yet). */
+function pendingRecord(input: any): ChildRecord {
+  return { Input: JSON.stringify(input), InputDetails: { Included: true }, Status: 'PENDING' };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -335,7 +403,9 @@ async function readItems(ex: Execution, run: StateRun, effective: any, context: 
   // time here (VersionId.$), so we fail the state, as AWS fails a reader it cannot run (our choice).
   if (config.InputType === 'PARQUET' && request.VersionId !== undefined) fail('the VersionId field is not supported for InputType PARQUET');
   const object = await call(ex, run, resource, request);
-  if ((config.InputType ?? 'JSON') !== 'MANIFEST') return { items: limit(await parseObject(object, config, source, maxItems, fail)), source };
+  if (config.ManifestType === 'ATHENA_DATA') return readAthenaManifest(ex, run, object, config, source, maxItems, fail);
+  const inventory = config.ManifestType === 'S3_INVENTORY' || config.InputType === 'MANIFEST';
+  if (!inventory) return { items: limit(await parseObject(object, config, source, maxItems, fail)), source };
   // An S3 Inventory manifest.json: its files are CSV data files (gzipped on S3; the mock gives their text), each
   // read with a further call of the same state; each row is an item keyed by the manifest's fileSchema.
   const body = bodyOf(object);
@@ -349,12 +419,72 @@ async function readItems(ex: Execution, run: StateRun, effective: any, context: 
   const items: any[] = [];
   for (const file of manifest.files) {
     const data = await call(ex, run, resource, { Bucket: bucket, Key: file.key });
-    const csv = bodyOf(data);
+    const csv = decompress(bodyOf(data), `s3://${bucket}/${file.key}`, fail);
     if (typeof csv !== 'string') fail(`the inventory file s3://${bucket}/${file.key} must be given as its CSV text in Body; got ${JSON.stringify(csv)?.slice(0, 200)}`);
     for (const row of parseCsv(csv, ',')) items.push(Object.fromEntries(columns.map((c: string, i: number) => [c, row[i] ?? ''])));
     if (enough(items)) break;
   }
   return { items: limit(items), source };
+}
+
+/**
+ * An Athena UNLOAD manifest (`ReaderConfig.ManifestType: ATHENA_DATA`, input-output-itemreader.html, "Athena manifest"):
+ * a CSV list of the data files' S3 URIs (`s3://bucket/key`, one a line), each read with a further GetObject call of
+ * the same state and parsed by InputType (CSV, JSONL or PARQUET; UNLOAD's CSV has no header row, so CSVHeaderLocation
+ * applies to each file as configured). The items are the files' rows in manifest order, each with its file as
+ * `Map.Item.Source`.
+ */
+async function readAthenaManifest(ex: Execution, run: StateRun, object: any, config: any, source: string, maxItems: number | undefined,
+  fail: (why: string) => never): Promise<{ items: any[]; source: string[] }> {
+  const text = decompress(bodyOf(object), source, fail);
+  if (typeof text !== 'string') fail(`the Athena manifest ${source} must be given as its CSV text in Body; got ${JSON.stringify(text)?.slice(0, 200)}`);
+  const items: any[] = [];
+  const sources: string[] = [];
+  for (const [uri] of parseCsv(text, ',')) {
+    if (uri === undefined || uri.trim() === '') continue;
+    const match = /^s3:\/\/([^/]+)\/(.+)$/i.exec(uri.trim());
+    if (!match) fail(`the Athena manifest ${source} lists ${JSON.stringify(uri)}, which is not an S3 URI (s3://bucket/key)`);
+    const [, bucket, key] = match!;
+    const data = await call(ex, run, 'arn:aws:states:::s3:getObject', { Bucket: bucket, Key: key });
+    const file = `S3://${bucket}/${key}`;
+    const remaining = maxItems !== undefined && maxItems > 0 ? maxItems - items.length : undefined;
+    for (const item of await parseObject(data, config, file, remaining, fail)) {
+      items.push(item);
+      sources.push(file);
+    }
+    if (maxItems !== undefined && maxItems > 0 && items.length >= maxItems) break;
+  }
+  const limit = <T>(list: T[]) => (maxItems !== undefined && maxItems > 0 ? list.slice(0, maxItems) : list);
+  return { items: limit(items), source: limit(sources) };
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+/**
+ * A GZIP- or ZSTD-compressed object, decompressed (input-output-itemreader.html: "Input files support the following
+ * external compression types: GZIP, ZSTD", e.g. `myObject.jsonl.gz`, `myObject.csv.zstd`). What AWS does not say is how
+ * it recognizes one; we go by the key's extension (`.gz`, `.gzip`; `.zst`, `.zstd`) and the bytes' magic number: the
+ * Body is then the compressed bytes base64-encoded (or a Buffer). A Body that is not compressed (text given for a `.gz`
+ * key) is used as it is. ZSTD needs Node.js 22.15 or later (zlib's zstdDecompressSync).
+ */
+function decompress(body: any, source: string, fail: (why: string) => never): any {
+  const codec = /\.(gz|gzip)$/i.test(source) ? 'GZIP' : /\.(zst|zstd)$/i.test(source) ? 'ZSTD' : undefined;
+  if (codec === undefined) return body;
+  let bytes: Buffer | undefined;
+  if (Buffer.isBuffer(body) || body instanceof Uint8Array) bytes = Buffer.from(body);
+  else if (typeof body === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(body)) bytes = Buffer.from(body, 'base64');
+  const magic = codec === 'GZIP' ? GZIP_MAGIC : ZSTD_MAGIC;
+  if (bytes === undefined || bytes.length < magic.length || magic.some((b, i) => bytes![i] !== b)) return body;
+  try {
+    if (codec === 'GZIP') return zlib.gunzipSync(bytes).toString('utf8');
+    const zstd = (zlib as any).zstdDecompressSync as ((b: Uint8Array) => Buffer) | undefined;
+    if (zstd === undefined) fail(`the object ${source} is ZSTD-compressed, which the offline executor decompresses with Node.js's zlib from Node.js 22.15 on (this is ${process.version})`);
+    return zstd!(bytes).toString('utf8');
+  } catch (e) {
+    if (e instanceof StatesError) throw e;
+    return fail(`the object ${source} is not valid ${codec}: ${(e as Error).message}`);
+  }
 }
 
 /** GetObject's result: `{ "Body": … }` (S3's member), or the body itself. */
@@ -389,7 +519,8 @@ function pointer(value: any, path: string, source: string, fail: (why: string) =
  */
 async function parseObject(object: any, config: any, source: string, maxItems: number | undefined, fail: (why: string) => never): Promise<any[]> {
   const inputType = config.InputType ?? 'JSON';
-  const body = bodyOf(object);
+  // Parquet is compressed inside the file (../parquet.ts); other objects may be compressed as a whole.
+  const body = inputType === 'PARQUET' ? bodyOf(object) : decompress(bodyOf(object), source, fail);
   const text = () => (typeof body === 'string' ? body : fail(`the GetObject result's Body must be the object's text for InputType ${inputType}; got ${JSON.stringify(body)?.slice(0, 200)}`));
   switch (inputType) {
     case 'JSON': {
@@ -429,7 +560,12 @@ function listedObject(o: any): any {
   };
 }
 
-/** RFC 4180 CSV: quoted fields ("" is a quote inside one), CRLF or LF line ends, blank lines skipped. */
+/**
+ * CSV as input-output-itemreader.html's parsing rules say: RFC 4180 quoted fields ("" is a quote inside one), CRLF or LF
+ * line ends, blank lines skipped, and backslash escapes: a backslash before a backslash, a double quote or the
+ * delimiter keeps that character as text; "a backslash followed by any other character is silently removed" (the
+ * character stays).
+ */
 export function parseCsv(text: string, delimiter: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -447,6 +583,15 @@ export function parseCsv(text: string, delimiter: string): string[][] {
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    if (c === '\\') {
+      const next = text[i + 1];
+      if (next === '\\' || next === '"' || next === delimiter) {
+        field += next;
+        i++;
+      }
+      any = true;
+      continue;
+    }
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
@@ -494,19 +639,79 @@ export function transformResults(transformation: string, outputs: any[], records
   }
 }
 
-async function writeResults(ex: Execution, run: StateRun, results: any[], records: ChildRecord[], failed: Set<any>,
-  effective: any, context: any, mapRunId: string, mapRunArn: string): Promise<any> {
+/** The children's results of one Map Run, by the file they go to. */
+interface MapRunResults {
+  /** Succeeded children's execution results (the `NONE` entries), in item order. */
+  readonly succeeded: ChildRecord[];
+  /** Their outputs (the `COMPACT` entries), in the same order. */
+  readonly outputs: any[];
+  /** Failed, timed out and aborted children's execution results, in item order. */
+  readonly failed: ChildRecord[];
+  /** Children never started, in item order. */
+  readonly pending: ChildRecord[];
+}
+
+/**
+ * Exports a Map Run's results as input-output-resultwriter.html ("Exporting to Amazon S3") describes, under
+ * `<Prefix>/<map run id>/`: `SUCCEEDED_0.json` (the succeeded children, shaped by `WriterConfig.Transformation`, NONE
+ * by default), `FAILED_0.json` (the failed, timed out and aborted children's execution results, unchanged),
+ * `PENDING_0.json` (children not started because the Map Run failed), each only when it has entries and formatted by
+ * `WriterConfig.OutputType` (JSON: a JSON array; JSONL: one JSON value a line), then `manifest.json`. AWS starts a
+ * new file (`_1`, …) past 5 GB, which an offline run never reaches.
+ *
+ * The manifest's members are not spelled out on the page ("Map Run metadata, such as export location, Map Run ARN,
+ * and information about the result files"); we write them as manifests written by AWS read:
+ * `{ "DestinationBucket", "MapRunArn", "ResultFiles": { "FAILED": [{ "Key", "Size" }], "PENDING": [...],
+ * "SUCCEEDED": [...] } }`, Key being the object's whole key and Size its bytes. Under OutputType JSONL the files keep
+ * the page's `.json` names (our choice: the page names no other), and the lines are joined with `\n`.
+ *
+ * Each object is kept in `result.writtenObjects`; with `sendResultWriterCalls` each is also a PutObject call of the
+ * Map state (`{ Bucket, Key, Body }`, answered by the mock config or the task handler). A call that fails fails the
+ * state with `States.ResultWriterFailed` (the page's error when the bucket cannot be written).
+ *
+ * @returns the state's result: `{ MapRunArn, ResultWriterDetails: { Bucket, Key } }`
+ */
+async function exportResults(ex: Execution, run: StateRun, effective: any, context: any, mapRunId: string, mapRunArn: string,
+  results: MapRunResults): Promise<any> {
   const writer = run.state.ResultWriter;
-  if (writer === undefined) return results;
-  // Written to S3 without a WriterConfig: NONE; only a WriterConfig (a preview, nothing written): the state's output.
-  const transformation = writer.WriterConfig?.Transformation ?? (writer.Resource !== undefined ? 'NONE' : 'COMPACT');
-  const shaped = transformResults(transformation, results, records, failed);
-  if (writer.Resource === undefined) return shaped;
   const params = run.language === 'JSONata'
     ? (writer.Arguments !== undefined ? await evaluateTemplate(writer.Arguments, 'ResultWriter.Arguments', ex.jsonataScope(run, { input: run.input, context })) : {})
     : (writer.Parameters !== undefined ? jsonPath().applyPayloadTemplate(writer.Parameters, ex.pathContext(effective, context, run.frame)) : {});
   const prefix = typeof params.Prefix === 'string' && params.Prefix !== '' ? `${params.Prefix.replace(/\/+$/, '')}/` : '';
-  const key = `${prefix}${mapRunId}/manifest.json`;
-  ex.trace?.(`[${ex.seconds(ex.now)}s] ${run.name}: ${results.length} results written (recorded, not sent) to s3://${params.Bucket}/${prefix}${mapRunId}/`);
-  return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: params.Bucket, Key: key } };
+  const bucket = params.Bucket;
+  const directory = `${prefix}${mapRunId}/`;
+  // Exported without a WriterConfig: NONE (input-output-resultwriter.html).
+  const transformation = writer.WriterConfig?.Transformation ?? 'NONE';
+  const jsonLines = writer.WriterConfig?.OutputType === 'JSONL';
+  const format = (entries: any[]) => (jsonLines ? entries.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(entries));
+  const put = async (key: string, body: string) => {
+    ex.writtenObjects.push({ stateName: run.name, path: run.frame.path, bucket, key, body, time: new Date(ex.now).toISOString() });
+    ex.trace?.(`[${ex.seconds(ex.now)}s] ${run.name}: ResultWriter wrote s3://${bucket}/${key} (${Buffer.byteLength(body, 'utf8')} bytes)`);
+    if (!ex.options.sendResultWriterCalls) return;
+    const resource = 'arn:aws:states:::s3:putObject';
+    const request = { Bucket: bucket, Key: key, Body: body };
+    const outcome = await answerCall(ex, run, { resource, request, attempt: 0 }, () => new StatesError(ERRORS.RUNTIME,
+      `Map state '${run.name}' writes its results with ${resource}, which has no mocked response${ex.mocks ? ` in test case '${ex.mocks.testCase}'` : ''} `
+      + 'and no task handler answers it: the offline executor never calls AWS'));
+    await ex.advance(run.frame, outcome.durationSeconds ?? 0);
+    if (outcome.error !== undefined) {
+      throw new StatesError(ERRORS.RESULT_WRITER_FAILED, `State '${run.name}': writing s3://${bucket}/${key} failed with ${outcome.error}${outcome.cause ? `: ${outcome.cause}` : ''}`);
+    }
+  };
+  const files: Record<string, Array<{ Key: string; Size: number }>> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
+  const entries: Record<string, any[]> = {
+    SUCCEEDED: transformResults(transformation, results.outputs, results.succeeded, new Set()),
+    FAILED: results.failed,
+    PENDING: results.pending,
+  };
+  for (const status of ['SUCCEEDED', 'FAILED', 'PENDING']) {
+    if (entries[status].length === 0) continue;
+    const key = `${directory}${status}_0.json`;
+    const body = format(entries[status]);
+    await put(key, body);
+    files[status].push({ Key: key, Size: Buffer.byteLength(body, 'utf8') });
+  }
+  const manifestKey = `${directory}manifest.json`;
+  await put(manifestKey, JSON.stringify({ DestinationBucket: bucket, MapRunArn: mapRunArn, ResultFiles: files }));
+  return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: bucket, Key: manifestKey } };
 }
