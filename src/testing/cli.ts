@@ -4,6 +4,7 @@
  *
  *   cdk-sfn-jobs run --definition FILE [--input JSON | --input-file FILE] [--state-machine NAME]
  *                    [--mock-config FILE --test-case NAME [--mock-state-machine NAME]] [--seed N] [--start-time ISO] [--trace] [--history]
+ *                    [--written-objects] [--result-writer-calls]
  *
  * FILE is an ASL definition or a synthesized CloudFormation template. Prints `ExecutionResult.toJson()`. Exits 0
  * when the execution ran, whatever its status; 2 on bad usage or an invalid definition or mock config. Every JSON
@@ -16,6 +17,7 @@ import type { OptionNames } from './private/mocks';
 const USAGE = `usage: cdk-sfn-jobs run --definition FILE [--input JSON | --input-file FILE]
                         [--state-machine NAME] [--mock-config FILE --test-case NAME [--mock-state-machine NAME]]
                         [--seed N] [--start-time ISO] [--max-transitions N] [--trace] [--history]
+                        [--written-objects] [--result-writer-calls]
        cdk-sfn-jobs --help
 
 Runs a Step Functions state machine offline and prints the result as one JSON object (status, output, error,
@@ -37,6 +39,8 @@ whatever its status; 2 on bad usage, an invalid definition or a mistaken mock co
   --max-transitions N        stop with an error after N state transitions, against endless loops (default 100000)
   --trace                    print each state as it runs (stderr)
   --history                  add the execution history (GetExecutionHistory's events) to the result as "history"
+  --written-objects          add the objects Distributed Maps' ResultWriters wrote to the result as "writtenObjects"
+  --result-writer-calls      send each ResultWriter object as a PutObject call of the Map state to the mock config
   -h, --help                 print this help and exit`;
 
 /** How errors name the options: the CLI's flags. */
@@ -57,6 +61,9 @@ export interface CliIo {
 class UsageError extends Error {}
 class HelpRequested extends Error {}
 
+/** The options without a value. */
+const SWITCHES = new Set(['--trace', '--history', '--written-objects', '--result-writer-calls']);
+
 const FLAGS = new Set(['definition', 'input', 'input-file', 'state-machine', 'mock-config', 'test-case', 'mock-state-machine', 'seed', 'start-time', 'max-transitions']);
 
 function parseArgs(argv: string[]): Record<string, string | boolean> {
@@ -66,7 +73,8 @@ function parseArgs(argv: string[]): Record<string, string | boolean> {
   const args: Record<string, string | boolean> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === '--trace' || arg === '--history') {
+    if (SWITCHES.has(arg)) {
+      if (args[arg.slice(2)] !== undefined) throw new UsageError(`${arg} is given twice`);
       args[arg.slice(2)] = true;
       continue;
     }
@@ -155,10 +163,13 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       startTime: args['start-time'] as string | undefined,
       maxTransitions: args['max-transitions'] !== undefined ? Number(args['max-transitions']) : undefined,
       trace: args.trace === true,
+      sendResultWriterCalls: args['result-writer-calls'] === true,
     }, { options: CLI_OPTION_NAMES });
-    io.stdout((args.history === true
-      ? JSON.stringify({ ...JSON.parse(result.toJson()), history: result.history }, null, 2)
-      : result.toJson()) + '\n');
+    const extra = {
+      ...(args.history === true ? { history: result.history } : {}),
+      ...(args['written-objects'] === true ? { writtenObjects: result.writtenObjects } : {}),
+    };
+    io.stdout((Object.keys(extra).length > 0 ? JSON.stringify({ ...JSON.parse(result.toJson()), ...extra }, null, 2) : result.toJson()) + '\n');
     return 0;
   } catch (e: any) {
     // the engine's guard names its option; the command line has a flag for it

@@ -214,3 +214,60 @@ describe('cdk-sfn-jobs run on a JSONata workflow with a mock-config file', () =>
     expect(JSON.parse(child.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { name: 'm', status: 'SUCCEEDED' } });
   });
 });
+
+describe('cdk-sfn-jobs run: a Distributed Map\'s ResultWriter files (input-output-resultwriter.html)', () => {
+  const dmap = {
+    StartAt: 'Fan out',
+    States: {
+      'Fan out': {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Work', States: { Work: { Type: 'Pass', End: true } } },
+        ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'results', Prefix: 'runs' } },
+        End: true,
+      },
+    },
+  };
+
+  test('--written-objects adds the files to the result, manifest last; no call is made without --result-writer-calls', async () => {
+    // GIVEN
+    const def = tmp('dmap.json', dmap);
+    const input = tmp('input.json', { items: [1, 2] });
+
+    // WHEN
+    const { code, out, err } = await run(['run', '--definition', def, '--input-file', input, '--written-objects']);
+
+    // THEN
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(out);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.writtenObjects.map((o: any) => o.key.replace(/^runs\/[^/]+\//, ''))).toEqual(['SUCCEEDED_0.json', 'manifest.json']);
+    expect(result.writtenObjects.every((o: any) => o.bucket === 'results' && o.stateName === 'Fan out')).toBe(true);
+    expect(JSON.parse(result.writtenObjects[0].body).map((child: any) => child.Status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+  });
+
+  test('--result-writer-calls sends each file to the mock config: a mocked PutObject that throws fails the state', async () => {
+    // GIVEN
+    const def = tmp('dmap.json', dmap);
+    const input = tmp('input.json', { items: [1] });
+    const mocks = tmp('mocks.json', {
+      StateMachines: { SM: { TestCases: { denied: { 'Fan out': 'Denied' } } } },
+      MockedResponses: { Denied: { 0: { Throw: { Error: 'S3.AccessDeniedException', Cause: 'Access Denied' } } } },
+    });
+
+    // WHEN
+    const { code, out } = await run(['run', '--definition', def, '--input-file', input, '--state-machine', 'SM',
+      '--mock-config', mocks, '--test-case', 'denied', '--result-writer-calls']);
+
+    // THEN
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+  });
+
+  test('a switch given twice is a usage error', async () => {
+    const { code, err } = await run(['run', '--definition', tmp('dmap.json', dmap), '--written-objects', '--written-objects']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--written-objects is given twice/);
+  });
+});
