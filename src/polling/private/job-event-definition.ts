@@ -94,12 +94,13 @@ export function resumeDefinition(): Record<string, any> {
       'Resume waiters': {
         Type: 'Map',
         Items: '{% $states.input.items %}',
-        ItemSelector: '{% {' + [
-          '\'tableName\': $states.input.tableName',
-          '\'jobKey\': $states.input.jobKey',
-          `'waiter': $states.context.Map.Item.Value.${sortKey}.S`,
-          `'token': $states.context.Map.Item.Value.${tokenAttribute}.S`,
-        ].join(', ') + '} %}',
+        // An object of expressions, not one expression: cfn-lint's schema takes ItemSelector as an object only.
+        ItemSelector: {
+          tableName: '{% $states.input.tableName %}',
+          jobKey: '{% $states.input.jobKey %}',
+          waiter: `{% $states.context.Map.Item.Value.${sortKey}.S %}`,
+          token: `{% $states.context.Map.Item.Value.${tokenAttribute}.S %}`,
+        },
         MaxConcurrency: RESUME_CONCURRENCY,
         ItemProcessor: {
           ProcessorConfig: { Mode: 'INLINE' },
