@@ -102,3 +102,24 @@ describe('JSONPath bracket notation with quoted keys', () => {
     expect(result.cause).toMatch(/\$\['nope'\]/);
   });
 });
+
+// AWS: "Transforming data with JSONata in Step Functions", https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+// (Writing JSONata expressions in JSON strings: the string must start with {% and end with %}, no spaces outside
+// them; improperly opening or closing the expression is a validation error, caught when the definition is loaded).
+describe('JSONata: an improperly opened or closed expression is refused', () => {
+  const definition = (value: unknown) => ({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: { a: [value] }, End: true } } });
+
+  test.each(['{% 1 + 1 %}x', ' {% 1 %}', '{% 1 %} ', '{% $x'])('%j', (value) => {
+    expect(() => Workflow.fromDefinition(definition(value))).toThrow(/State 'S': Output\.a\[0\] must be a JSONata expression that starts with \{% and ends with %\}/);
+  });
+
+  test.each(['$states.input', 'a {% 1 %} b', 'plain'])('%j is a literal string', async (value) => {
+    const result = await Workflow.fromDefinition(definition(value)).execute({ input: {} });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { a: [value] } });
+  });
+
+  test('a JSONPath state is not checked', async () => {
+    const result = await Workflow.fromDefinition({ StartAt: 'S', States: { S: { Type: 'Pass', Result: '{% 1 %} ', End: true } } }).execute({ input: {} });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{% 1 %} ' });
+  });
+});
