@@ -139,12 +139,16 @@ const NOT_EVALUATED = new Set(['Type', 'Comment', 'Next', 'Default', 'End', 'Que
  * AWS: a JSONata string "must start with {% with no leading spaces, and must end with %} with no trailing spaces.
  * Improperly opening or closing the expression will result in a validation error"
  * (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html, Writing JSONata expressions in JSON
- * strings). So a string that opens with `{%` but does not close with `%}` (or closes without opening) is refused.
+ * strings). So a string that opens with `{%` but does not close with `%}`, or an expression with spaces around it,
+ * is refused; any other string (`x {% 1 %}` included) is a literal.
  */
 function checkExpressionDelimiters(state: any, fail: (message: string) => never | void): void {
   const walk = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
-      if (value.startsWith('{%') !== value.endsWith('%}') || value === '{%}') {
+      const trimmed = value.trim();
+      const unclosed = value.startsWith('{%') && (!value.endsWith('%}') || value === '{%}');
+      const spaced = trimmed !== value && trimmed.startsWith('{%') && trimmed.endsWith('%}');
+      if (unclosed || spaced) {
         fail(`${path} must be a JSONata expression that starts with {% and ends with %} (no spaces outside them); got ${JSON.stringify(value)}`);
       }
     } else if (Array.isArray(value)) {

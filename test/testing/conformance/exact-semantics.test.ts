@@ -109,11 +109,11 @@ describe('JSONPath bracket notation with quoted keys', () => {
 describe('JSONata: an improperly opened or closed expression is refused', () => {
   const definition = (value: unknown) => ({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: { a: [value] }, End: true } } });
 
-  test.each(['{% 1 + 1 %}x', ' {% 1 %}', '{% 1 %} ', '{% $x'])('%j', (value) => {
+  test.each(['{% 1 + 1 %}x', ' {% 1 %}', '{% 1 %} ', ' {% 1 %} ', '{% $x'])('%j', (value) => {
     expect(() => Workflow.fromDefinition(definition(value))).toThrow(/State 'S': Output\.a\[0\] must be a JSONata expression that starts with \{% and ends with %\}/);
   });
 
-  test.each(['$states.input', 'a {% 1 %} b', 'plain'])('%j is a literal string', async (value) => {
+  test.each(['$states.input', 'a {% 1 %} b', 'x {% 1 %}', 'plain'])('%j is a literal string', async (value) => {
     const result = await Workflow.fromDefinition(definition(value)).execute({ input: {} });
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { a: [value] } });
   });
