@@ -123,3 +123,17 @@ describe('JSONata: an improperly opened or closed expression is refused', () => 
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{% 1 %} ' });
   });
 });
+
+// AWS: "Accessing execution data from the Context object", https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+// (timestamps with zero fractional seconds lose the trailing zeros; other fractions keep their milliseconds).
+describe('context object timestamps', () => {
+  test.each([
+    ['2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00Z'],
+    ['2024-05-01T10:00:00.500Z', '2024-05-01T10:00:00.500Z'],
+    ['2019-03-26T20:14:13.192Z', '2019-03-26T20:14:13.192Z'],
+  ])('start %s reads %s', async (startTime, expected) => {
+    const result = await Workflow.fromDefinition({ StartAt: 'S', States: { S: { Type: 'Pass', Parameters: { 'start.$': '$$.Execution.StartTime', 'entered.$': '$$.State.EnteredTime' }, End: true } } })
+      .execute({ input: {}, startTime });
+    expect(result.output).toEqual({ start: expected, entered: expected });
+  });
+});
