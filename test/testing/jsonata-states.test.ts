@@ -156,8 +156,8 @@ describe('JSONata states', () => {
     const wf = Workflow.fromDefinition(jsonata({ A: { Type: 'Pass', Output: '{% $states.context %}', End: true } }));
     const result = await wf.execute({ input: { q: 1 }, executionName: 'run-1', stateMachineName: 'Jobs' });
     expect(result.output).toMatchObject({
-      Execution: { Name: 'run-1', Input: { q: 1 }, StartTime: '2026-01-01T00:00:00.000Z', Id: 'arn:aws:states:us-east-1:123456789012:execution:Jobs:run-1' },
-      State: { Name: 'A', EnteredTime: '2026-01-01T00:00:00.000Z', RetryCount: 0 },
+      Execution: { Name: 'run-1', Input: { q: 1 }, StartTime: '2026-01-01T00:00:00Z', Id: 'arn:aws:states:us-east-1:123456789012:execution:Jobs:run-1' },
+      State: { Name: 'A', EnteredTime: '2026-01-01T00:00:00Z', RetryCount: 0 },
       StateMachine: { Name: 'Jobs' },
     });
   });

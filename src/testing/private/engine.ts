@@ -124,7 +124,7 @@ export class Execution {
       Input: options.input ?? {},
       Name: executionName,
       RoleArn: `arn:aws:iam::${ACCOUNT}:role/StepFunctions-${machineName}-role`,
-      StartTime: new Date(this.startMillis).toISOString(),
+      StartTime: contextTimestamp(this.startMillis),
       RedriveCount: 0,
     };
     if (options.trace) this.trace = options.traceSink ?? ((line) => process.stderr.write(line + '\n'));
@@ -212,7 +212,7 @@ export class Execution {
       }));
       this.records.push(record);
       this.trace?.(`[${record.enteredSeconds}s] ${frame.path ? frame.path + '/' : ''}${name} (${state.Type}) entered`);
-      const run: StateRun = { name, state, input: value, frame, language, enteredTime: new Date(now).toISOString(), enteredEventId, record };
+      const run: StateRun = { name, state, input: value, frame, language, enteredTime: contextTimestamp(now), enteredEventId, record };
       let step: StepResult;
       try {
         checkSize(value, name, 'input');
@@ -477,4 +477,14 @@ export function matches(errorEquals: string[], e: StatesError): boolean {
     if (name === ERRORS.BRANCH_FAILED) return e instanceof BranchError;
     return false;
   });
+}
+
+/**
+ * A timestamp as the context object carries it (Execution.StartTime, State.EnteredTime): ISO 8601, and "when a
+ * timestamp has zero fractional seconds, trailing zeros are removed" (`…:00Z`, not `…:00.000Z`), as the context
+ * object page says (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html); other
+ * fractions keep their milliseconds (`…:13.500Z`), as Java's Instant prints them.
+ */
+export function contextTimestamp(millis: number): string {
+  return new Date(millis).toISOString().replace(/\.000Z$/, 'Z');
 }

@@ -196,16 +196,27 @@ export interface JsonataScope {
 
 const HASH_ALGORITHMS: Record<string, string> = { 'MD5': 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
+/**
+ * AWS: "Built-in JSONata functions that require integer values as parameters will automatically round down any
+ * non-integer numbers provided" (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html, JSONata
+ * functions provided by Step Functions): `$partition`'s chunk size, `$range`'s arguments, `$random`'s seed.
+ */
+function roundDown(value: unknown): unknown {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : value;
+}
+
 function stepFunctionsFunctions(scope: JsonataScope): Record<string, any> {
   return {
-    partition(array: unknown, size: unknown) {
+    partition(array: unknown, chunkSize: unknown) {
+      const size = roundDown(chunkSize);
       if (!Array.isArray(array)) throw new Error('$partition: the first argument must be an array');
       if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new Error('$partition: the chunk size must be a positive integer');
       const out: unknown[][] = [];
       for (let i = 0; i < array.length; i += size) out.push(array.slice(i, i + size));
       return out;
     },
-    range(start: unknown, end: unknown, step: unknown = 1) {
+    range(first: unknown, last: unknown, delta: unknown = 1) {
+      const [start, end, step] = [roundDown(first), roundDown(last), roundDown(delta)];
       if (typeof start !== 'number' || typeof end !== 'number' || typeof step !== 'number' || step === 0) {
         throw new Error('$range: start, end and step must be numbers, step not 0');
       }
@@ -223,7 +234,7 @@ function stepFunctionsFunctions(scope: JsonataScope): Record<string, any> {
       return createHash(name).update(data).digest('hex');
     },
     random(seed?: unknown) {
-      return seed === undefined ? scope.random.next() : randomFromSeed(seed);
+      return seed === undefined ? scope.random.next() : randomFromSeed(roundDown(seed));
     },
     uuid() {
       return scope.random.uuid();

@@ -84,6 +84,7 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
     for (const [i, r] of (state.Retry ?? []).entries()) {
       if (!Array.isArray(r.ErrorEquals) || r.ErrorEquals.length === 0) fail(`Retry[${i}].ErrorEquals must be a non-empty array`);
     }
+    if (lang === 'JSONata') checkExpressionDelimiters(state, fail);
     if (lang === 'JSONata') {
       for (const field of ['InputPath', 'OutputPath', 'Parameters', 'ResultPath', 'ResultSelector', 'ItemsPath', 'SecondsPath', 'TimestampPath', 'ErrorPath',
         'CausePath', 'MaxConcurrencyPath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath']) {
@@ -129,6 +130,34 @@ function checkMachine(machine: any, where: string, language: string, info: Defin
         break;
     }
   }
+}
+
+/** Fields of a state that hold no JSONata (or hold a nested state machine, checked on its own). */
+const NOT_EVALUATED = new Set(['Type', 'Comment', 'Next', 'Default', 'End', 'QueryLanguage', 'Resource', 'ItemProcessor', 'Iterator', 'Branches']);
+
+/**
+ * AWS: a JSONata string "must start with {% with no leading spaces, and must end with %} with no trailing spaces.
+ * Improperly opening or closing the expression will result in a validation error"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html, Writing JSONata expressions in JSON
+ * strings). So a string that opens with `{%` but does not close with `%}`, or an expression with spaces around it,
+ * is refused; any other string (`x {% 1 %}` included) is a literal.
+ */
+function checkExpressionDelimiters(state: any, fail: (message: string) => never | void): void {
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      const trimmed = value.trim();
+      const unclosed = value.startsWith('{%') && (!value.endsWith('%}') || value === '{%}');
+      const spaced = trimmed !== value && trimmed.startsWith('{%') && trimmed.endsWith('%}');
+      if (unclosed || spaced) {
+        fail(`${path} must be a JSONata expression that starts with {% and ends with %} (no spaces outside them); got ${JSON.stringify(value)}`);
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) if (k !== 'Comment') walk(v, path ? `${path}.${k}` : k);
+    }
+  };
+  for (const [field, value] of Object.entries(state)) if (!NOT_EVALUATED.has(field)) walk(value, field);
 }
 
 const DISTRIBUTED_ONLY = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'Label', 'ToleratedFailureCount', 'ToleratedFailurePercentage',

@@ -50,6 +50,11 @@ export interface ConformanceCase {
   readonly expectState?: StateExpectation | StateExpectation[];
   /** Dotted output paths → shape, for values that differ run to run. */
   readonly expectShape?: Record<string, ShapeExpectation>;
+  /**
+   * Set when the page documents a definition that asl-validator refuses (its schema lags the page): the case then
+   * asserts that asl-validator still refuses it, so the gap is noticed when asl-validator catches up.
+   */
+  readonly aslValidatorGap?: string;
   /** Set when the executor is known to disagree with the documentation: the case runs as `test.failing`. */
   readonly knownFailure?: string;
 }

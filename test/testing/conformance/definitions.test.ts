@@ -20,7 +20,11 @@ describe('conformance case data', () => {
   describe.each(topics.map((t) => [t.topic, t.cases] as const))('%s', (_topic, cases) => {
     test.each(cases.map((c) => [c.name, c] as const))('%s: definition is valid ASL', (_name, c) => {
       // THEN
-      expect(() => validateAsl(c.definition)).not.toThrow();
+      if (c.aslValidatorGap) {
+        expect(() => validateAsl(c.definition)).toThrow();
+      } else {
+        expect(() => validateAsl(c.definition)).not.toThrow();
+      }
     });
 
     test.each(cases.map((c) => [c.name, c] as const))('%s: case is complete', (_name, c) => {

@@ -102,3 +102,38 @@ describe('JSONPath bracket notation with quoted keys', () => {
     expect(result.cause).toMatch(/\$\['nope'\]/);
   });
 });
+
+// AWS: "Transforming data with JSONata in Step Functions", https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html
+// (Writing JSONata expressions in JSON strings: the string must start with {% and end with %}, no spaces outside
+// them; improperly opening or closing the expression is a validation error, caught when the definition is loaded).
+describe('JSONata: an improperly opened or closed expression is refused', () => {
+  const definition = (value: unknown) => ({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', Output: { a: [value] }, End: true } } });
+
+  test.each(['{% 1 + 1 %}x', ' {% 1 %}', '{% 1 %} ', ' {% 1 %} ', '{% $x'])('%j', (value) => {
+    expect(() => Workflow.fromDefinition(definition(value))).toThrow(/State 'S': Output\.a\[0\] must be a JSONata expression that starts with \{% and ends with %\}/);
+  });
+
+  test.each(['$states.input', 'a {% 1 %} b', 'x {% 1 %}', 'plain'])('%j is a literal string', async (value) => {
+    const result = await Workflow.fromDefinition(definition(value)).execute({ input: {} });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { a: [value] } });
+  });
+
+  test('a JSONPath state is not checked', async () => {
+    const result = await Workflow.fromDefinition({ StartAt: 'S', States: { S: { Type: 'Pass', Result: '{% 1 %} ', End: true } } }).execute({ input: {} });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{% 1 %} ' });
+  });
+});
+
+// AWS: "Accessing execution data from the Context object", https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+// (timestamps with zero fractional seconds lose the trailing zeros; other fractions keep their milliseconds).
+describe('context object timestamps', () => {
+  test.each([
+    ['2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00Z'],
+    ['2024-05-01T10:00:00.500Z', '2024-05-01T10:00:00.500Z'],
+    ['2019-03-26T20:14:13.192Z', '2019-03-26T20:14:13.192Z'],
+  ])('start %s reads %s', async (startTime, expected) => {
+    const result = await Workflow.fromDefinition({ StartAt: 'S', States: { S: { Type: 'Pass', Parameters: { 'start.$': '$$.Execution.StartTime', 'entered.$': '$$.State.EnteredTime' }, End: true } } })
+      .execute({ input: {}, startTime });
+    expect(result.output).toEqual({ start: expected, entered: expected });
+  });
+});

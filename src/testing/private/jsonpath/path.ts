@@ -88,6 +88,12 @@ function parseSteps(text: string, start: number): PathStep[] | 'complex' | 'inva
   while (i < text.length) {
     const c = text[i];
     if (c === '.') {
+      // `$.abc.['def ghi']`: a dot before a bracket, as AWS's intrinsics page writes it
+      // (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html, Reserved characters).
+      if (text[i + 1] === '[') {
+        i++;
+        continue;
+      }
       if (text[i + 1] === '.') return i + 2 < text.length && text[i + 2] !== '.' ? 'complex' : 'invalid'; // deep scan
       let j = i + 1;
       while (j < text.length && text[j] !== '.' && text[j] !== '[') j++;
