@@ -210,70 +210,53 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+type Language = 'JSONPath' | 'JSONata';
+
+interface Run {
+  readonly ms: number;
+  readonly transitions: number;
+  readonly events: number;
+  readonly elapsedSeconds?: number;
+}
+
+/**
+ * One case in both query languages: a warm-up run (when given), then `reps` runs; the figures of the first run, the
+ * median time and the throughput, after the case's own `fields`.
+ */
+async function inBothLanguages(reps: number, fields: Record<string, unknown>,
+  warmUp: ((language: Language) => Promise<unknown>) | undefined, run: (language: Language) => Promise<Run>): Promise<Record<string, any>> {
+  const figures: Record<string, any> = {};
+  for (const language of ['JSONPath', 'JSONata'] as const) {
+    if (warmUp) await warmUp(language);
+    const runs: Run[] = [];
+    for (let i = 0; i < reps; i++) runs.push(await run(language));
+    const ms = median(runs.map((r) => r.ms));
+    figures[language] = {
+      ...fields,
+      transitions: runs[0].transitions,
+      historyEvents: runs[0].events,
+      ...(runs[0].elapsedSeconds !== undefined ? { virtualSeconds: runs[0].elapsedSeconds } : {}),
+      msMedian: Math.round(ms),
+      transitionsPerSecond: Math.round(runs[0].transitions / (ms / 1000)),
+    };
+  }
+  return figures;
+}
+
 export async function executorBenchmark(reps = 3): Promise<any> {
   await ours('JSONPath', 20, 60); // warm-up (module loading, JIT)
   await ours('JSONata', 20, 60);
   const cycles = 1000;
-  const loop: Record<string, any> = {};
-  for (const language of ['JSONPath', 'JSONata'] as const) {
-    const runs = [];
-    for (let i = 0; i < reps; i++) runs.push(await ours(language, cycles, 60));
-    const ms = median(runs.map((r) => r.ms));
-    loop[language] = {
-      cycles,
-      transitions: runs[0].transitions,
-      historyEvents: runs[0].events,
-      msMedian: Math.round(ms),
-      transitionsPerSecond: Math.round(runs[0].transitions / (ms / 1000)),
-    };
-  }
-  const interleave: Record<string, any> = {};
-  for (const language of ['JSONPath', 'JSONata'] as const) {
-    await interleaved(language, 20);
-    const runs = [];
-    for (let i = 0; i < reps; i++) runs.push(await interleaved(language, 1000));
-    const ms = median(runs.map((r) => r.ms));
-    interleave[language] = {
-      items: 1000,
-      maxConcurrency: 40,
-      transitions: runs[0].transitions,
-      historyEvents: runs[0].events,
-      virtualSeconds: runs[0].elapsedSeconds,
-      msMedian: Math.round(ms),
-      transitionsPerSecond: Math.round(runs[0].transitions / (ms / 1000)),
-    };
-  }
-  const distributedMap: Record<string, any> = {};
-  for (const language of ['JSONPath', 'JSONata'] as const) {
-    await distributedRun(language, 100);
-    const runs = [];
-    for (let i = 0; i < reps; i++) runs.push(await distributedRun(language, 10_000));
-    const ms = median(runs.map((r) => r.ms));
-    distributedMap[language] = {
-      items: 10_000,
-      maxConcurrency: 1000,
-      transitions: runs[0].transitions,
-      historyEvents: runs[0].events,
-      virtualSeconds: runs[0].elapsedSeconds,
-      msMedian: Math.round(ms),
-      transitionsPerSecond: Math.round(runs[0].transitions / (ms / 1000)),
-    };
-  }
-  const longPoll: Record<string, any> = {};
-  for (const language of ['JSONPath', 'JSONata'] as const) {
-    await longSdkPoll(language, 1);
-    const runs = [];
-    for (let i = 0; i < reps; i++) runs.push(await longSdkPoll(language, 46));
-    const ms = median(runs.map((r) => r.ms));
-    longPoll[language] = {
-      timeoutHours: 46,
-      transitions: runs[0].transitions,
-      historyEvents: runs[0].events,
-      virtualSeconds: runs[0].elapsedSeconds,
-      msMedian: Math.round(ms),
-      transitionsPerSecond: Math.round(runs[0].transitions / (ms / 1000)),
-    };
-  }
+  const loop = await inBothLanguages(reps, { cycles }, undefined, async (language) => {
+    const { ms, transitions, events } = await ours(language, cycles, 60); // the figures this case has always shown
+    return { ms, transitions, events };
+  });
+  const interleave = await inBothLanguages(reps, { items: 1000, maxConcurrency: 40 },
+    (language) => interleaved(language, 20), (language) => interleaved(language, 1000));
+  const distributedMap = await inBothLanguages(reps, { items: 10_000, maxConcurrency: 1000 },
+    (language) => distributedRun(language, 100), (language) => distributedRun(language, 10_000));
+  const longPoll = await inBothLanguages(reps, { timeoutHours: 46 },
+    (language) => longSdkPoll(language, 1), (language) => longSdkPoll(language, 46));
   const thirty = [];
   for (let i = 0; i < reps; i++) thirty.push(await ours('JSONPath', 30 * 72, 1200));
   await theirs(20);
