@@ -20,6 +20,11 @@ export function describeValue(value: unknown): string {
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   }
   if (value === undefined) return 'undefined';
+  if (typeof value === 'function') {
+    // A class or function passed instead of a value (`detection: JobDetection`): its name, not its source text.
+    const kind = /^class\b/.test(Function.prototype.toString.call(value)) ? 'class' : 'function';
+    return value.name ? `the ${kind} ${value.name}` : `an anonymous ${kind}`;
+  }
   if (typeof value === 'object' && value !== null && 'toHumanString' in value) {
     return String((value as { toHumanString(): string }).toHumanString());
   }

@@ -11,6 +11,7 @@ import {
   checkProps,
   checkSizeRange,
   checkUnique,
+  describeValue,
   integrationResourceArn,
   isDynamic,
   propName,
@@ -125,6 +126,22 @@ describe('checkProps: the kinds of props, for callers without type checks', () =
     const s = scope();
     // WHEN / THEN
     expect(() => checkProps(s, 'Job', props as any, spec)).toThrow(message);
+  });
+});
+
+describe('describeValue: what a message says was given', () => {
+  test('a class or function passed instead of a value is named, not printed as source text', () => {
+    class JobDetectionLike {}
+    function makeDetection() { return {}; }
+    expect(describeValue(JobDetectionLike)).toBe('the class JobDetectionLike');
+    expect(describeValue(makeDetection)).toBe('the function makeDetection');
+    expect(describeValue(() => 1)).toBe('an anonymous function');
+  });
+
+  test('values as JSON, long ones cut', () => {
+    expect(describeValue('x')).toBe('"x"');
+    expect(describeValue({ a: 1 })).toBe('{"a":1}');
+    expect(describeValue('y'.repeat(100))).toBe(`"${'y'.repeat(77)}..."`);
   });
 });
 
