@@ -16,6 +16,7 @@ import {
   EcsCallbackTask,
   GlueCrawlerPollerJob,
   GlueWorkflowPollerJob,
+  JobDetection,
   JobPoller,
   SageMakerCreateHyperParameterTuningJob,
   SageMakerCreateLabelingJob,
@@ -88,6 +89,10 @@ const CASES: Array<[string, string, Make, RegExp]> = [
   ['GlueCrawlerPollerJob', "queryLanguage: 'jsonata'", crawler({ crawlerName: 'c', queryLanguage: 'jsonata' }), /queryLanguage must be a QueryLanguage.*; got "jsonata"/],
   ['GlueCrawlerPollerJob', "cancelJobOnExecutionStop: 'yes'", crawler({ crawlerName: 'c', cancelJobOnExecutionStop: 'yes' }), /cancelJobOnExecutionStop must be a boolean; got "yes"/],
   ['GlueCrawlerPollerJob', 'resultPath: 5', crawler({ crawlerName: 'c', resultPath: 5 }), /resultPath must be a string; got 5/],
+  ['GlueCrawlerPollerJob', "detection: 'events'", crawler({ crawlerName: 'c', detection: 'events' }), /TestStack\/Crawl: detection must be an object; got "events"/],
+  ['GlueCrawlerPollerJob', 'detection: the class itself', crawler({ crawlerName: 'c', detection: JobDetection }), /TestStack\/Crawl: detection must be an object; got the class JobDetection/],
+  ['GlueCrawlerPollerJob', 'detection: a plain object', crawler({ crawlerName: 'c', detection: { events: true } }), /detection must be a JobDetection \(JobDetection.polling\(\) or JobDetection.events\(…\)\); got \{"events":true\}/],
+  ['GlueCrawlerPollerJob', 'detection table: a table name', crawler({ crawlerName: 'c', detection: JobDetection.events({ table: 'tokens' as any }) }), /detection.table must be a DynamoDB table \(dynamodb.ITable\); got "tokens"/],
   ['GlueCrawlerPollerJob', 'crawlerName: unterminated {% $x', crawler({ crawlerName: '{% $states.input.name' }), /crawlerName must be a complete JSONata expression, closed with %}; got "{% \$states.input.name"/],
   ['GlueCrawlerPollerJob', 'crawlerName: JSONata syntax error', crawler({ crawlerName: '{% $states.input.name & %}' }), /crawlerName must be a valid JSONata expression \(Unexpected end of expression/],
   // GlueWorkflowPollerJob
